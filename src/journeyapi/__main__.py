@@ -1,0 +1,3 @@
+from journeyapi.cli import main
+
+main()

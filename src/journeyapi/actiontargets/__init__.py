@@ -1,0 +1,1 @@
+"""Action targets: read, list, update, and (as an extension) provision."""

@@ -1,0 +1,133 @@
+"""HTTP routes of action targets: parse, call the service, serialise."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response
+
+from journeyapi.auth.permissions import (
+    ACTION_TARGET_ADD,
+    ACTION_TARGET_DELETE,
+    ACTION_TARGET_EDIT,
+    ACTION_TARGET_VIEW,
+)
+from journeyapi.http.dependencies import ServicesDep, json_content, requires
+from journeyapi.http.openapi import error_responses
+from journeyapi.http.responses import wire
+from journeyapi.models.actiontargets import (
+    ActionTarget,
+    ActionTargetListing,
+    PatchActionTarget,
+)
+from journeyapi.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest, page_links
+
+router = APIRouter(prefix="/api/v2/journey/actiontargets", tags=["Journey"])
+PATH = "/api/v2/journey/actiontargets"
+
+
+@router.get(
+    "/{actionTargetId}",
+    response_model=ActionTarget,
+    operation_id="getJourneyActiontarget",
+    summary="Retrieve a single action target.",
+    dependencies=[requires(ACTION_TARGET_VIEW)],
+    responses=error_responses(401, 403, 404, 429),
+)
+async def get_action_target(actionTargetId: str, services: ServicesDep) -> Response:
+    return wire(services.action_targets.get(actionTargetId))
+
+
+@router.get(
+    "",
+    response_model=ActionTargetListing,
+    operation_id="getJourneyActiontargets",
+    summary="Retrieve all action targets, a page at a time, in name order.",
+    dependencies=[requires(ACTION_TARGET_VIEW)],
+    responses=error_responses(400, 401, 403, 429),
+)
+async def list_action_targets(
+    services: ServicesDep,
+    pageNumber: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    pageSize: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
+    ] = DEFAULT_PAGE_SIZE,
+) -> Response:
+    page = PageRequest(number=pageNumber, size=pageSize)
+    entities, total = services.action_targets.list_page(page)
+    links = page_links(PATH, page, total)
+    return wire(
+        ActionTargetListing(
+            entities=entities,
+            page_size=page.size,
+            page_number=page.number,
+            total=total,
+            first_uri=links.first_uri,
+            self_uri=links.self_uri,
+            next_uri=links.next_uri,
+            previous_uri=links.previous_uri,
+            last_uri=links.last_uri,
+            page_count=links.page_count,
+        )
+    )
+
+
+@router.patch(
+    "/{actionTargetId}",
+    response_model=ActionTarget,
+    operation_id="patchJourneyActiontarget",
+    summary="Update a single action target.",
+    description=(
+        "A partial update: only `name`, `serviceLevel` and `shortAbandonThreshold`"
+        " are written, and only when present; `serviceLevel` is replaced whole."
+        " Read-only and unknown properties are ignored."
+    ),
+    dependencies=[requires(ACTION_TARGET_EDIT), json_content],
+    responses=error_responses(400, 401, 403, 404, 415, 429),
+)
+async def patch_action_target(
+    actionTargetId: str,
+    services: ServicesDep,
+    body: Annotated[PatchActionTarget | None, Body()] = None,
+) -> Response:
+    return wire(services.action_targets.patch(actionTargetId, body))
+
+
+@router.post(
+    "",
+    response_model=ActionTarget,
+    status_code=201,
+    operation_id="postJourneyActiontargets",
+    summary="Create an action target (journeyapi extension).",
+    description=(
+        "Genesys creates action targets from routing queues; journeyapi lets an"
+        " administrator provision them. `id` is generated unless given."
+    ),
+    dependencies=[requires(ACTION_TARGET_ADD), json_content],
+    responses=error_responses(400, 401, 403, 409, 415, 429),
+)
+async def create_action_target(
+    body: Annotated[ActionTarget, Body()], services: ServicesDep
+) -> Response:
+    return wire(services.action_targets.create(body), status_code=201)
+
+
+@router.delete(
+    "/{actionTargetId}",
+    status_code=204,
+    operation_id="deleteJourneyActiontarget",
+    summary="Delete an action target (journeyapi extension).",
+    description=(
+        "Marks the target `deleted`, as Genesys does when its queue is removed;"
+        " it stays readable. With `hard=true` it is removed entirely."
+    ),
+    dependencies=[requires(ACTION_TARGET_DELETE)],
+    responses=error_responses(401, 403, 404, 429),
+)
+async def delete_action_target(
+    actionTargetId: str,
+    services: ServicesDep,
+    hard: Annotated[bool, Query(description="Remove instead of mark.")] = False,
+) -> Response:
+    services.action_targets.delete(actionTargetId, hard=hard)
+    return Response(status_code=204)

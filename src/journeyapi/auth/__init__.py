@@ -1,0 +1,1 @@
+"""OAuth clients, access tokens and the permissions they carry."""

@@ -1,0 +1,309 @@
+"""The ``journeyapi`` command: thin commands over the services."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from journeyapi import __version__
+from journeyapi.auth.permissions import ALL_PERMISSIONS, ROLES
+from journeyapi.config import DEFAULT_DATABASE_URL, Settings
+from journeyapi.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, load_demo
+from journeyapi.errors import ApiError
+from journeyapi.models.actiontargets import ActionTarget
+from journeyapi.services import Services
+from journeyapi.storage import migrate
+from journeyapi.storage.database import UnsupportedDatabase, sqlite_path
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def database_url(value: str) -> str:
+    """A database URL; a bare file path means a SQLite file."""
+    return value if "://" in value else f"sqlite:///{value}"
+
+
+def database_option(command: F) -> F:
+    return click.option(
+        "--database",
+        "database",
+        envvar="JOURNEYAPI_DATABASE_URL",
+        default=DEFAULT_DATABASE_URL,
+        show_default=True,
+        help="Database URL (or a SQLite file path). Env: JOURNEYAPI_DATABASE_URL.",
+    )(command)
+
+
+@contextmanager
+def opened(database: str) -> Iterator[Services]:
+    """Services on an up-to-date database; domain errors become CLI errors."""
+    url = database_url(database)
+    try:
+        sqlite_path(url)
+        migrate.upgrade(url)
+        services = Services.build(Settings(database_url=url))
+    except (UnsupportedDatabase, ValidationError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        yield services
+    except ApiError as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        services.close()
+
+
+@click.group()
+@click.version_option(__version__, prog_name="journeyapi")
+def main() -> None:
+    """journeyapi: a self-hosted Genesys Cloud Journey API."""
+
+
+@main.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, envvar="JOURNEYAPI_HOST"
+)
+@click.option("--port", default=8080, show_default=True, envvar="JOURNEYAPI_PORT")
+@database_option
+@click.option("--demo", is_flag=True, help="Load the demo data set and demo client.")
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+)
+@click.option("--access-log/--no-access-log", default=True, show_default=True)
+def serve(
+    host: str, port: int, database: str, demo: bool, log_level: str, access_log: bool
+) -> None:
+    """Run the API server (the schema is upgraded first)."""
+    import uvicorn
+
+    url = database_url(database)
+    with opened(url) as services:
+        if demo:
+            _announce_demo(services, host, port)
+
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s: %(message)s")
+    # The app factory reads its settings from the environment, the one channel
+    # that reaches every server process.
+    os.environ["JOURNEYAPI_DATABASE_URL"] = url
+    os.environ["JOURNEYAPI_LOG_LEVEL"] = log_level
+    uvicorn.run(
+        "journeyapi.http.app:create_app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=access_log,
+    )
+
+
+def _announce_demo(services: Services, host: str, port: int) -> None:
+    summary = load_demo(services)
+    token = services.auth.issue_token(
+        DEMO_CLIENT_ID, services.settings.token_lifetime_seconds
+    )
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    click.echo(
+        f"Demo data: {summary.action_targets_added} action targets added"
+        f" ({'new' if summary.client_added else 'existing'} demo client).\n"
+        f"  client id:     {DEMO_CLIENT_ID}\n"
+        f"  client secret: {DEMO_CLIENT_SECRET}\n"
+        f"  access token:  {token.access_token}\n"
+        "Try:\n"
+        f"  curl -H 'Authorization: Bearer {token.access_token}' \\\n"
+        f"    {base}/api/v2/journey/actiontargets\n"
+        f"API docs: {base}/api/v2/docs"
+    )
+    if host not in LOOPBACK:
+        click.echo(
+            f"warning: the demo client's secret is public and the server listens on "
+            f"{host}; anyone who can reach it can use the demo client.",
+            err=True,
+        )
+
+
+@main.group()
+def db() -> None:
+    """Manage the database schema."""
+
+
+@db.command("upgrade")
+@database_option
+def db_upgrade(database: str) -> None:
+    """Create or upgrade the schema to the newest revision."""
+    with opened(database):
+        pass
+    click.echo(f"Database is at revision {migrate.head_revision()}.")
+
+
+@main.group()
+def clients() -> None:
+    """Manage OAuth clients."""
+
+
+@clients.command("create")
+@click.option("--name", required=True, help="A name to recognise the client by.")
+@click.option(
+    "--permission",
+    "permissions",
+    multiple=True,
+    help="A permission to grant; repeat for more.",
+)
+@click.option(
+    "--role", "roles", multiple=True, help=f"A role to grant: {', '.join(ROLES)}."
+)
+@click.option("--all-permissions", is_flag=True, help="Grant every permission.")
+@click.option(
+    "--token-lifetime",
+    type=click.IntRange(300, 172800),
+    default=None,
+    help="Seconds an access token lasts (default: the server's, 86400).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@database_option
+def clients_create(
+    name: str,
+    permissions: tuple[str, ...],
+    roles: tuple[str, ...],
+    all_permissions: bool,
+    token_lifetime: int | None,
+    as_json: bool,
+    database: str,
+) -> None:
+    """Create a client; its secret is shown now and never again."""
+    if all_permissions:
+        permissions = ALL_PERMISSIONS
+    if not permissions and not roles:
+        raise click.UsageError(
+            "Grant something: --permission P, --role R or --all-permissions."
+        )
+
+    with opened(database) as services:
+        created = services.auth.create_client(
+            name,
+            permissions=permissions,
+            roles=roles,
+            token_lifetime_seconds=token_lifetime,
+        )
+
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"clientId": created.client_id, "clientSecret": created.client_secret}
+            )
+        )
+        return
+    click.echo(
+        f"client id:     {created.client_id}\n"
+        f"client secret: {created.client_secret}  (shown once; store it now)\n"
+        f"permissions:   {', '.join(created.permissions)}"
+    )
+
+
+@clients.command("list")
+@database_option
+def clients_list(database: str) -> None:
+    """List clients and their permissions (never their secrets)."""
+    from journeyapi.auth import store
+
+    with opened(database) as services:
+        rows = store.list_clients(services.db)
+    for row in rows:
+        granted = ", ".join(json.loads(row["permissions"]))
+        click.echo(f"{row['id']}  {row['name']}  [{granted}]")
+
+
+@main.command("permissions")
+def list_permissions() -> None:
+    """List every permission and role."""
+    for permission in ALL_PERMISSIONS:
+        click.echo(permission)
+    for role, granted in ROLES.items():
+        click.echo(f"role {role}: {', '.join(granted)}")
+
+
+@main.group("actiontargets")
+def action_targets() -> None:
+    """Provision action targets."""
+
+
+@action_targets.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--replace/--keep-existing",
+    default=True,
+    show_default=True,
+    help="Overwrite targets whose id exists, or leave them as they are.",
+)
+@database_option
+def action_targets_import(file: Path, replace: bool, database: str) -> None:
+    """Import action targets from a JSON or YAML file, all or none.
+
+    The file holds a list of action targets in their API form, or an object
+    whose "entities" is that list.
+    """
+    targets = _read_targets(file)
+    with opened(database) as services:
+        summary = services.action_targets.import_targets(targets, replace=replace)
+    click.echo(
+        f"Imported {len(targets)} action targets from {file}:"
+        f" {summary.created} created, {summary.updated} updated."
+    )
+
+
+def _read_targets(file: Path) -> list[ActionTarget]:
+    text = file.read_text(encoding="utf-8")
+    try:
+        loaded = (
+            json.loads(text) if file.suffix.lower() == ".json" else yaml.safe_load(text)
+        )
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise click.ClickException(f"{file} is not valid JSON or YAML: {exc}") from exc
+
+    if isinstance(loaded, dict) and "entities" in loaded:
+        loaded = loaded["entities"]
+    try:
+        return TypeAdapter(list[ActionTarget]).validate_python(loaded)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise click.ClickException(
+            f"{file}: {where or 'top level'}: {first['msg']}"
+            " (expected a list of action targets)"
+        ) from exc
+
+
+@main.group("demo")
+def demo_group() -> None:
+    """The demo data set."""
+
+
+@demo_group.command("load")
+@database_option
+def demo_load(database: str) -> None:
+    """Add the demo data set and demo client (what is there already stays)."""
+    with opened(database) as services:
+        summary = load_demo(services)
+    click.echo(
+        f"Demo data: {summary.action_targets_added} action targets added;"
+        f" demo client {DEMO_CLIENT_ID} "
+        f"{'created' if summary.client_added else 'already present'}"
+        f" (secret {DEMO_CLIENT_SECRET})."
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

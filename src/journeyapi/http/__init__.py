@@ -1,0 +1,1 @@
+"""The HTTP edge: app factory, middleware, auth dependency, error rendering."""

@@ -1,0 +1,93 @@
+"""Building blocks every wire schema uses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic.alias_generators import to_camel
+
+
+class WireModel(BaseModel):
+    """Base of every wire schema: camelCase names, unknown properties ignored."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="ignore",
+        use_enum_values=False,
+    )
+
+    def to_json(self) -> bytes:
+        """The wire form: aliases, and no property whose value is absent."""
+        return self.model_dump_json(by_alias=True, exclude_none=True).encode()
+
+    def to_wire(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def format_instant(instant: datetime) -> str:
+    """``2020-11-05T14:03:22.123Z``: the one form Genesys sends date-times in."""
+    utc = instant.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def _require_offset(instant: datetime) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError("a date-time needs a UTC offset, for example Z or +01:00")
+    return instant.astimezone(UTC)
+
+
+UtcDateTime = Annotated[
+    datetime,
+    AfterValidator(_require_offset),
+    PlainSerializer(format_instant, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+E = TypeVar("E", bound=StrEnum)
+
+# An enum that also accepts values it does not know, kept as the raw string. The
+# left-to-right union tries the enum first, so known values become members.
+OpenEnum = Annotated[E | str, Field(union_mode="left_to_right")]
+
+
+class KeyValue(WireModel):
+    key: str
+    value: str
+
+
+class AddressableEntityRef(WireModel):
+    id: str | None = None
+    self_uri: str | None = None
+
+
+class Detail(WireModel):
+    error_code: str | None = None
+    field_name: str | None = None
+    entity_id: str | None = None
+    entity_name: str | None = None
+
+
+class ErrorBody(WireModel):
+    """The body of every error response."""
+
+    message: str | None = None
+    code: str | None = None
+    status: int | None = None
+    entity_id: str | None = None
+    entity_name: str | None = None
+    message_with_params: str | None = None
+    message_params: dict[str, str] | None = None
+    context_id: str | None = None
+    details: list[Detail] | None = None
+    errors: list[ErrorBody] | None = None

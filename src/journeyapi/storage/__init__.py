@@ -1,0 +1,1 @@
+"""Connections, table definitions and migrations. No domain logic lives here."""
