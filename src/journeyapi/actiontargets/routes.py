@@ -12,7 +12,7 @@ from journeyapi.auth.permissions import (
     ACTION_TARGET_EDIT,
     ACTION_TARGET_VIEW,
 )
-from journeyapi.http.dependencies import ServicesDep, json_content, requires
+from journeyapi.http.dependencies import Caller, json_content, requires
 from journeyapi.http.openapi import error_responses
 from journeyapi.http.responses import wire
 from journeyapi.models.actiontargets import (
@@ -31,11 +31,12 @@ PATH = "/api/v2/journey/actiontargets"
     response_model=ActionTarget,
     operation_id="getJourneyActiontarget",
     summary="Retrieve a single action target.",
-    dependencies=[requires(ACTION_TARGET_VIEW)],
     responses=error_responses(401, 403, 404, 429),
 )
-async def get_action_target(actionTargetId: str, services: ServicesDep) -> Response:
-    return wire(services.action_targets.get(actionTargetId))
+async def get_action_target(
+    actionTargetId: str, caller: Annotated[Caller, requires(ACTION_TARGET_VIEW)]
+) -> Response:
+    return wire(caller.services.action_targets.get(actionTargetId))
 
 
 @router.get(
@@ -43,18 +44,17 @@ async def get_action_target(actionTargetId: str, services: ServicesDep) -> Respo
     response_model=ActionTargetListing,
     operation_id="getJourneyActiontargets",
     summary="Retrieve all action targets, a page at a time, in name order.",
-    dependencies=[requires(ACTION_TARGET_VIEW)],
     responses=error_responses(400, 401, 403, 429),
 )
 async def list_action_targets(
-    services: ServicesDep,
+    caller: Annotated[Caller, requires(ACTION_TARGET_VIEW)],
     pageNumber: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
     pageSize: Annotated[
         int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
     ] = DEFAULT_PAGE_SIZE,
 ) -> Response:
     page = PageRequest(number=pageNumber, size=pageSize)
-    entities, total = services.action_targets.list_page(page)
+    entities, total = caller.services.action_targets.list_page(page)
     links = page_links(PATH, page, total)
     return wire(
         ActionTargetListing(
@@ -82,15 +82,15 @@ async def list_action_targets(
         " are written, and only when present; `serviceLevel` is replaced whole."
         " Read-only and unknown properties are ignored."
     ),
-    dependencies=[requires(ACTION_TARGET_EDIT), json_content],
+    dependencies=[json_content],
     responses=error_responses(400, 401, 403, 404, 415, 429),
 )
 async def patch_action_target(
     actionTargetId: str,
-    services: ServicesDep,
+    caller: Annotated[Caller, requires(ACTION_TARGET_EDIT)],
     body: Annotated[PatchActionTarget | None, Body()] = None,
 ) -> Response:
-    return wire(services.action_targets.patch(actionTargetId, body))
+    return wire(caller.services.action_targets.patch(actionTargetId, body))
 
 
 @router.post(
@@ -103,13 +103,14 @@ async def patch_action_target(
         "Genesys creates action targets from routing queues; journeyapi lets an"
         " administrator provision them. `id` is generated unless given."
     ),
-    dependencies=[requires(ACTION_TARGET_ADD), json_content],
+    dependencies=[json_content],
     responses=error_responses(400, 401, 403, 409, 415, 429),
 )
 async def create_action_target(
-    body: Annotated[ActionTarget, Body()], services: ServicesDep
+    body: Annotated[ActionTarget, Body()],
+    caller: Annotated[Caller, requires(ACTION_TARGET_ADD)],
 ) -> Response:
-    return wire(services.action_targets.create(body), status_code=201)
+    return wire(caller.services.action_targets.create(body), status_code=201)
 
 
 @router.delete(
@@ -121,13 +122,12 @@ async def create_action_target(
         "Marks the target `deleted`, as Genesys does when its queue is removed;"
         " it stays readable. With `hard=true` it is removed entirely."
     ),
-    dependencies=[requires(ACTION_TARGET_DELETE)],
     responses=error_responses(401, 403, 404, 429),
 )
 async def delete_action_target(
     actionTargetId: str,
-    services: ServicesDep,
+    caller: Annotated[Caller, requires(ACTION_TARGET_DELETE)],
     hard: Annotated[bool, Query(description="Remove instead of mark.")] = False,
 ) -> Response:
-    services.action_targets.delete(actionTargetId, hard=hard)
+    caller.services.action_targets.delete(actionTargetId, hard=hard)
     return Response(status_code=204)

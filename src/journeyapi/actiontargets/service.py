@@ -171,11 +171,12 @@ class ActionTargetService:
                 target.short_abandon_threshold, prefix + "shortAbandonThreshold"
             )
 
+        target_id = _canonical_id(target.id, prefix + "id")
         now = self._clock.now()
         created = target.created_date or now
         return target.model_copy(
             update={
-                "id": _canonical_id(target.id, prefix + "id"),
+                "id": target_id,
                 "state": ActionTargetState(target.state or ActionTargetState.ACTIVE),
                 "supported_media_types": [
                     MediaType(media) for media in target.supported_media_types or []
@@ -184,7 +185,8 @@ class ActionTargetService:
                 "service_level": target.service_level or DEFAULT_SERVICE_LEVEL,
                 "created_date": created,
                 "modified_date": target.modified_date or created,
-                "self_uri": None,
+                # The server's own link, whatever the caller sent.
+                "self_uri": store.self_uri(target_id),
             }
         )
 

@@ -6,7 +6,12 @@ import json
 from typing import Any
 
 from journeyapi.clock import from_millis, to_millis
-from journeyapi.models.actiontargets import ActionTarget, ServiceLevel
+from journeyapi.models.actiontargets import (
+    ActionTarget,
+    ActionTargetState,
+    MediaType,
+    ServiceLevel,
+)
 from journeyapi.models.common import KeyValue
 from journeyapi.storage.database import Database, Row
 
@@ -103,17 +108,26 @@ def delete(db: Database, target_id: str) -> int:
 
 
 def _from_row(row: Row) -> ActionTarget:
+    # Rows are written only after validation, so they are trusted and built
+    # without validating again: this runs on every read.
     percentage = row["service_level_percentage"]
     duration = row["service_level_duration_ms"]
     service_level = None
     if percentage is not None or duration is not None:
-        service_level = ServiceLevel(percentage=percentage, duration_ms=duration)
-    return ActionTarget(
+        service_level = ServiceLevel.model_construct(
+            percentage=percentage, duration_ms=duration
+        )
+    return ActionTarget.model_construct(
         id=row["id"],
         name=row["name"],
-        user_data=[KeyValue(**item) for item in json.loads(row["user_data"])],
-        supported_media_types=json.loads(row["supported_media_types"]),
-        state=row["state"],
+        user_data=[
+            KeyValue.model_construct(key=item["key"], value=item["value"])
+            for item in json.loads(row["user_data"])
+        ],
+        supported_media_types=[
+            MediaType(media) for media in json.loads(row["supported_media_types"])
+        ],
+        state=ActionTargetState(row["state"]),
         description=row["description"],
         service_level=service_level,
         short_abandon_threshold=row["short_abandon_threshold"],

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from journeyapi.auth.service import verify_secret
-from journeyapi.http.dependencies import ServicesDep
+from journeyapi.http.dependencies import services_of
 from journeyapi.models.oauth import AccessTokenResponse, OAuthError
 
 router = APIRouter(tags=["OAuth"])
@@ -55,7 +55,8 @@ _FORM = "application/x-www-form-urlencoded"
         }
     },
 )
-async def issue_token(request: Request, services: ServicesDep) -> Response:
+async def issue_token(request: Request) -> Response:
+    services = services_of(request)
     content_type = request.headers.get("content-type", _FORM).split(";")[0].strip()
     if content_type.lower() != _FORM:
         return _oauth_error(400, "invalid_request", f"The body must be {_FORM}.")

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from journeyapi import __version__
 from journeyapi.actiontargets.routes import router as action_target_routes
@@ -15,7 +16,7 @@ from journeyapi.clock import Clock
 from journeyapi.config import Settings
 from journeyapi.http import errors
 from journeyapi.http.middleware import RequestContextMiddleware
-from journeyapi.http.openapi import without_framework_errors
+from journeyapi.http.openapi import finish_document
 from journeyapi.services import Services
 from journeyapi.storage import migrate
 
@@ -36,15 +37,21 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         yield
         services.close()
 
-    app = FastAPI(
+    # The docs page comes with Swagger UI's files instead of loading them from a
+    # CDN: journeyapi often runs where there is no internet.
+    app = FastAPIOffline(
         title="journeyapi",
         version=__version__,
         description=DESCRIPTION,
         openapi_url="/api/v2/docs/swagger",
         docs_url="/api/v2/docs",
+        static_url="/api/v2/docs/static",
         redoc_url=None,
         lifespan=lifespan,
         separate_input_output_schemas=False,
+        # A body sent without a Content-Type is read as JSON (a body naming
+        # another type is refused with 415 by the routes that take one).
+        strict_content_type=False,
     )
     app.state.services = services
     errors.install(app)
@@ -60,7 +67,7 @@ def _document_openapi(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = without_framework_errors(build())
+            app.openapi_schema = finish_document(build())
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -20,6 +20,7 @@ from journeyapi.errors import (
     ApiError,
     BadRequest,
     FieldProblem,
+    InvalidDate,
     InvalidValue,
     MethodNotAllowed,
     NotFound,
@@ -46,6 +47,17 @@ _KIND_TEXT = {
 }
 
 MALFORMED_JSON = "The request body is not valid JSON."
+
+# Pydantic error types of a date-time that is garbled or has no UTC offset.
+_DATE_ERRORS = frozenset(
+    {
+        "datetime_type",
+        "datetime_parsing",
+        "datetime_from_date_parsing",
+        "datetime_object_invalid",
+        "timezone_aware",
+    }
+)
 
 
 async def render_api_error(request: Request, error: Exception) -> Response:
@@ -87,6 +99,9 @@ def translate_validation(request: Request, problems: Sequence[Any]) -> ApiError:
         return BadRequest(template=MALFORMED_JSON)
 
     fields = [_field_name(problem["loc"]) for problem in problems]
+    if first["type"] in _DATE_ERRORS:
+        return InvalidDate(fields[0], _offending_value(first))
+
     error = InvalidValue(fields[0], _offending_value(first), _allowed(request, first))
     error.details = tuple(
         FieldProblem(InvalidValue.code, field_name=field)

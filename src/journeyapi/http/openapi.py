@@ -27,16 +27,31 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def without_framework_errors(document: dict[str, Any]) -> dict[str, Any]:
-    """Drop the 422 answers the framework documents by default.
+def finish_document(document: dict[str, Any]) -> dict[str, Any]:
+    """What the framework cannot be told route by route.
 
-    journeyapi never answers 422: a body or parameter that fails validation is
-    a 400 with the Genesys ``ErrorBody``, which every route already lists.
+    - It documents a 422 answer for every route with parameters; journeyapi never
+      answers 422 (a failed validation is a 400 with the Genesys ``ErrorBody``,
+      which every route lists), so those entries go.
+    - Every ``/api/v2`` operation takes a bearer token. The token is read by the
+      ``requires`` dependency rather than the framework's security classes (one
+      dependency less on every request), so the scheme is declared here.
     """
-    for operations in document.get("paths", {}).values():
+    for path, operations in document.get("paths", {}).items():
         for operation in operations.values():
             operation.get("responses", {}).pop("422", None)
-    schemas = document.get("components", {}).get("schemas", {})
+            if path.startswith("/api/v2/"):
+                operation["security"] = [{"bearer": []}]
+
+    components = document.setdefault("components", {})
+    schemas = components.get("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
+    components["securitySchemes"] = {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An access token from POST /oauth/token.",
+        }
+    }
     return document

@@ -15,6 +15,7 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 
 class WireModel(BaseModel):
@@ -38,12 +39,20 @@ class WireModel(BaseModel):
 def format_instant(instant: datetime) -> str:
     """``2020-11-05T14:03:22.123Z``: the one form Genesys sends date-times in."""
     utc = instant.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:"
+        f"{utc.minute:02d}:{utc.second:02d}.{utc.microsecond // 1000:03d}Z"
+    )
 
 
 def _require_offset(instant: datetime) -> datetime:
     if instant.tzinfo is None:
-        raise ValueError("a date-time needs a UTC offset, for example Z or +01:00")
+        # The error type pydantic's own AwareDatetime reports, so that the HTTP
+        # layer can tell a naive date-time from other bad values.
+        raise PydanticCustomError(
+            "timezone_aware",
+            "a date-time needs a UTC offset, for example Z or +01:00",
+        )
     return instant.astimezone(UTC)
 
 

@@ -68,8 +68,13 @@ class Database:
     def _connect(self) -> sqlite3.Connection:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: single statements commit on their own, and
-        # transaction() opens explicit ones.
-        connection = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+        # transaction() opens explicit ones. Each connection is used only by
+        # the thread that made it, but close() may run on another one (the
+        # thread that shuts the app down), which the driver refuses unless
+        # told not to check.
+        connection = sqlite3.connect(
+            self.path, isolation_level=None, timeout=10.0, check_same_thread=False
+        )
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
