@@ -273,7 +273,23 @@ def test_create_with_a_non_json_body_is_415(
     assert total(services) == 0
 
 
-@pytest.mark.parametrize(("content", "shown"), [(b"null", "null"), (b"[]", "[]")])
+@pytest.mark.parametrize("content", [b"null", b""])
+def test_create_without_a_body_is_a_bad_request(
+    client: TestClient, services: Services, admin: dict[str, str], content: bytes
+) -> None:
+    response = client.post(
+        PATH, content=content, headers={**admin, "Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad.request"
+    assert response.json()["message"] == (
+        "The request needs a JSON body; an empty object changes nothing."
+    )
+    assert total(services) == 0
+
+
+@pytest.mark.parametrize(("content", "shown"), [(b"[]", "[]"), (b"42", "42")])
 def test_create_with_a_body_that_is_not_an_object_is_400(
     client: TestClient,
     services: Services,

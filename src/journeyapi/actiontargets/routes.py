@@ -107,8 +107,8 @@ async def patch_action_target(
     responses=error_responses(400, 401, 403, 409, 415, 429),
 )
 async def create_action_target(
-    body: Annotated[ActionTarget, Body()],
     caller: Annotated[Caller, requires(ACTION_TARGET_ADD)],
+    body: Annotated[ActionTarget | None, Body()] = None,
 ) -> Response:
     return wire(caller.services.action_targets.create(body), status_code=201)
 

@@ -105,7 +105,9 @@ class ActionTargetService:
             store.update_editable(self._db, updated)
         return updated
 
-    def create(self, target: ActionTarget) -> ActionTarget:
+    def create(self, target: ActionTarget | None) -> ActionTarget:
+        if target is None:
+            raise MissingBody()
         prepared = self._prepare(target)
         with self._db.transaction():
             if store.get(self._db, str(prepared.id)) is not None:

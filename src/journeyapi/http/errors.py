@@ -15,6 +15,7 @@ import annotated_types
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from journeyapi.errors import (
     ApiError,
@@ -46,6 +47,8 @@ _KIND_TEXT = {
     "missing": "any value (the field is required)",
 }
 
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
 MALFORMED_JSON = "The request body is not valid JSON."
 
 # Pydantic error types of a date-time that is garbled or has no UTC offset.
@@ -76,14 +79,33 @@ async def render_http_exception(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     translated: ApiError
     if error.status_code == 405:
+        allowed = ", ".join(_methods_at(request))
         translated = MethodNotAllowed(
-            {"method": request.method}, headers=error.headers or {}
+            {"method": request.method}, headers={"Allow": allowed}
         )
     elif error.status_code == 404:
         translated = NotFound()
     else:
         translated = BadRequest()
     return error_response(translated, correlation_id(request.scope))
+
+
+def _methods_at(request: Request) -> list[str]:
+    """Every method some route serves at the requested path.
+
+    The router's own answer names only the first route that matched the path,
+    and several routes share one path with different methods; asking the
+    routes method by method also sees into included routers.
+    """
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in routes
+        )
+    ]
 
 
 def install(app: FastAPI) -> None:
