@@ -16,6 +16,22 @@ SEGMENT_ASSIGNMENT_VIEW = "journey:segmentassignment:view"
 SEGMENT_ASSIGNMENT_ADD = "journey:segmentassignment:add"
 SEGMENT_ASSIGNMENT_DELETE = "journey:segmentassignment:delete"
 
+SEGMENT_VIEW = "journey:segment:view"
+SEGMENT_ADD = "journey:segment:add"
+SEGMENT_EDIT = "journey:segment:edit"
+SEGMENT_DELETE = "journey:segment:delete"
+
+EXTERNAL_CONTACT_VIEW = "externalContacts:contact:view"
+EXTERNAL_CONTACT_ADD = "externalContacts:contact:add"
+
+# Extension permissions: journeyapi provisions customers, sessions and events
+# that Genesys collects from its tracking snippet.
+CUSTOMER_VIEW = "journey:customer:view"
+CUSTOMER_ADD = "journey:customer:add"
+SESSION_VIEW = "journey:session:view"
+SESSION_ADD = "journey:session:add"
+JOURNEY_EVENT_ADD = "journey:event:add"
+
 JOURNEY_AGGREGATE_VIEW = "analytics:journeyAggregate:view"
 
 ALL_PERMISSIONS: tuple[str, ...] = (
@@ -26,6 +42,17 @@ ALL_PERMISSIONS: tuple[str, ...] = (
     SEGMENT_ASSIGNMENT_VIEW,
     SEGMENT_ASSIGNMENT_ADD,
     SEGMENT_ASSIGNMENT_DELETE,
+    SEGMENT_VIEW,
+    SEGMENT_ADD,
+    SEGMENT_EDIT,
+    SEGMENT_DELETE,
+    EXTERNAL_CONTACT_VIEW,
+    EXTERNAL_CONTACT_ADD,
+    CUSTOMER_VIEW,
+    CUSTOMER_ADD,
+    SESSION_VIEW,
+    SESSION_ADD,
+    JOURNEY_EVENT_ADD,
     JOURNEY_AGGREGATE_VIEW,
 )
 
@@ -34,6 +61,8 @@ ROLES: dict[str, tuple[str, ...]] = {
     "journey-viewer": (
         ACTION_TARGET_VIEW,
         SEGMENT_ASSIGNMENT_VIEW,
+        SEGMENT_VIEW,
+        EXTERNAL_CONTACT_VIEW,
         JOURNEY_AGGREGATE_VIEW,
     ),
     # What the Genesys API lets a client change, without the extension routes.
@@ -43,6 +72,12 @@ ROLES: dict[str, tuple[str, ...]] = {
         SEGMENT_ASSIGNMENT_VIEW,
         SEGMENT_ASSIGNMENT_ADD,
         SEGMENT_ASSIGNMENT_DELETE,
+        SEGMENT_VIEW,
+        SEGMENT_ADD,
+        SEGMENT_EDIT,
+        SEGMENT_DELETE,
+        EXTERNAL_CONTACT_VIEW,
+        EXTERNAL_CONTACT_ADD,
         JOURNEY_AGGREGATE_VIEW,
     ),
     "admin": ALL_PERMISSIONS,

@@ -71,3 +71,16 @@ server_keys = Table(
     Column("name", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# Journey events produced by transactional operations (segment assignments),
+# written in the same transaction as the change that caused them, and moved to
+# the event store by the relay. ``seq`` orders them; ``event_id`` makes the move
+# idempotent.
+journey_event_outbox = Table(
+    "journey_event_outbox",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("body", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)

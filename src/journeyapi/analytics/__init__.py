@@ -1,0 +1,1 @@
+"""Journey events and the aggregate query engine."""

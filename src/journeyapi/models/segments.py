@@ -1,0 +1,109 @@
+"""Segments and segment assignments.
+
+``Segment`` and ``PatchSegment`` use the names of the later Genesys segment API
+(``displayName``, ``isActive``, ``assignmentExpirationDays``...); the assignment
+schemas are those of the Journey API of late 2020.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from journeyapi.models.common import (
+    AddressableEntityRef,
+    OpenEnum,
+    UtcDateTime,
+    WireModel,
+)
+
+
+class SegmentScope(StrEnum):
+    SESSION = "Session"
+    CUSTOMER = "Customer"
+
+
+class AssignmentState(StrEnum):
+    ASSIGNED = "Assigned"
+    UNASSIGNED = "Unassigned"
+
+
+class Segment(WireModel):
+    id: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    color: str | None = None
+    scope: OpenEnum[SegmentScope] | None = None
+    is_active: bool | None = None
+    should_display_to_agent: bool | None = None
+    assignment_expiration_days: int | None = None
+    version: int | None = None
+    self_uri: str | None = None
+    created_date: UtcDateTime | None = None
+    modified_date: UtcDateTime | None = None
+
+
+class PatchSegment(WireModel):
+    """The body of a segment PATCH: only the fields present change."""
+
+    display_name: str | None = None
+    description: str | None = None
+    color: str | None = None
+    is_active: bool | None = None
+    should_display_to_agent: bool | None = None
+    assignment_expiration_days: int | None = None
+    version: int | None = None
+
+
+class SegmentListing(WireModel):
+    entities: list[Segment] | None = None
+    page_size: int | None = None
+    page_number: int | None = None
+    total: int | None = None
+    first_uri: str | None = None
+    self_uri: str | None = None
+    next_uri: str | None = None
+    previous_uri: str | None = None
+    last_uri: str | None = None
+    page_count: int | None = None
+
+
+class SegmentAssignmentSegment(WireModel):
+    id: str | None = None
+    scope: OpenEnum[SegmentScope] | None = None
+    version: int | None = None
+    self_uri: str | None = None
+
+
+class SegmentAssignmentSession(WireModel):
+    id: str | None = None
+    type: str | None = None
+    self_uri: str | None = None
+
+
+class SegmentAssignment(WireModel):
+    id: str | None = None
+    state: OpenEnum[AssignmentState] | None = None
+    date_assigned: UtcDateTime | None = None
+    date_unassigned: UtcDateTime | None = None
+    date_modified: UtcDateTime | None = None
+    segment: SegmentAssignmentSegment | None = None
+    customer_id: str | None = None
+    customer_id_type: str | None = None
+    session: SegmentAssignmentSession | None = None
+    external_contact: AddressableEntityRef | None = None
+
+
+class SegmentAssignmentListing(WireModel):
+    """A cursor listing: ``nextUri`` carries ``after`` while more items remain."""
+
+    entities: list[SegmentAssignment] | None = None
+    next_uri: str | None = None
+    self_uri: str | None = None
+    previous_uri: str | None = None
+
+
+class SegmentAssignmentsUpdate(WireModel):
+    """One item of the assign/unassign body; both fields are required."""
+
+    segment_id: str
+    state: AssignmentState
