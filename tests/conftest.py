@@ -15,15 +15,76 @@ from journeyapi.clock import ManualClock
 from journeyapi.config import Settings
 from journeyapi.http.app import create_app
 from journeyapi.services import Services
+from tests import databases
 
 START = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 
 TokenFactory = Callable[..., dict[str, str]]
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=BACKENDS,
+        default="sqlite",
+        help="The database every test's server uses (default: sqlite).",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"journeyapi backend: {config.getoption('--backend')}"
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    if config.getoption("--backend") != "postgresql":
+        return
+    reason = databases.postgres_unreachable_reason()
+    if reason is None:
+        return
+    if databases.postgres_required():
+        raise pytest.UsageError(
+            f"{reason} ({databases.REQUIRE_VARIABLE} is set, so this run needs it.)"
+        )
+    skip = pytest.mark.skip(reason=reason)
+    for item in items:
+        item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def backend(pytestconfig: pytest.Config) -> str:
+    chosen: str = pytestconfig.getoption("--backend")
+    return chosen
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[databases.PostgresDatabases]:
+    made = databases.PostgresDatabases(databases.postgres_server_url())
+    yield made
+    made.drop_all()
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(database_url=f"sqlite:///{tmp_path / 'journeyapi.db'}")
+def database_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A fresh database at the newest schema, on the backend of this run."""
+    if backend == "sqlite":
+        yield databases.sqlite_url(tmp_path)
+        return
+    made: databases.PostgresDatabases = request.getfixturevalue("postgres_databases")
+    url = made.new()
+    yield url
+    made.drop(url)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
 
 
 @pytest.fixture

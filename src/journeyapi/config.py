@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from journeyapi.storage.database import backend_of
+
 DEFAULT_DATABASE_URL = "sqlite:///journeyapi.db"
 
 
@@ -15,7 +17,9 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default=DEFAULT_DATABASE_URL,
-        description="Where the transactional data lives (SQLAlchemy-style URL).",
+        description=(
+            "Where the data lives: sqlite:///PATH or postgresql://USER@HOST/DB."
+        ),
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
@@ -31,9 +35,6 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:
-        if not value.startswith("sqlite:"):
-            raise ValueError(
-                f"database URL {value!r} is not supported; use sqlite:///PATH "
-                "(for example sqlite:///journeyapi.db)"
-            )
+        # Raises UnsupportedDatabase, a ValueError, which names what is allowed.
+        backend_of(value)
         return value

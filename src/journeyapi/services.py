@@ -8,7 +8,7 @@ from journeyapi.actiontargets.service import ActionTargetService
 from journeyapi.auth.service import AuthService
 from journeyapi.clock import Clock, SystemClock
 from journeyapi.config import Settings
-from journeyapi.storage.database import Database
+from journeyapi.storage.database import Database, open_database
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
         clock = clock or SystemClock()
-        db = Database(settings.database_url)
+        db = open_database(settings.database_url)
         return cls(
             settings=settings,
             db=db,

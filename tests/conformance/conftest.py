@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import PostgresDatabases, sqlite_url
+
 
 @dataclass(frozen=True)
 class RunningServer:
@@ -68,9 +70,17 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory,
+    backend: str,
+    request: pytest.FixtureRequest,
+) -> Iterator[RunningServer]:
     folder: Path = tmp_path_factory.mktemp("server")
-    database_url = f"sqlite:///{folder / 'conformance.db'}"
+    if backend == "postgresql":
+        made: PostgresDatabases = request.getfixturevalue("postgres_databases")
+        database_url = made.new()
+    else:
+        database_url = sqlite_url(folder, "conformance.db")
     port = _free_port()
     process = subprocess.Popen(
         [

@@ -23,7 +23,7 @@ from journeyapi.errors import ApiError
 from journeyapi.models.actiontargets import ActionTarget
 from journeyapi.services import Services
 from journeyapi.storage import migrate
-from journeyapi.storage.database import UnsupportedDatabase, sqlite_path
+from journeyapi.storage.database import UnsupportedDatabase, check_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,7 +51,7 @@ def opened(database: str) -> Iterator[Services]:
     """Services on an up-to-date database; domain errors become CLI errors."""
     url = database_url(database)
     try:
-        sqlite_path(url)
+        check_url(url)
         migrate.upgrade(url)
         services = Services.build(Settings(database_url=url))
     except (UnsupportedDatabase, ValidationError) as exc:

@@ -6,19 +6,23 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+
+from journeyapi.storage.database import sqlalchemy_url
+
+MIGRATION_LOCK_KEY = 0x6A6F75726E6D67
 
 
 def _config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", "journeyapi.storage:migrations")
-    config.set_main_option("sqlalchemy.url", url)
+    config.set_main_option("sqlalchemy.url", sqlalchemy_url(url))
     return config
 
 
 def _engine(url: str) -> Engine:
-    engine = create_engine(url)
+    engine = create_engine(sqlalchemy_url(url))
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -34,6 +38,13 @@ def upgrade(url: str) -> None:
     engine = _engine(url)
     try:
         with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                # Several processes starting at once upgrade one at a time; the
+                # later ones find the schema at head and do nothing.
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"),
+                    {"key": MIGRATION_LOCK_KEY},
+                )
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     finally:
