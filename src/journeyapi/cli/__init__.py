@@ -305,5 +305,9 @@ def demo_load(database: str) -> None:
     )
 
 
+from journeyapi.cli.api import api as api_group  # noqa: E402
+
+main.add_command(api_group)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
