@@ -8,9 +8,13 @@ alternating rounds with wrk:
 - ``GET /bench/constant``: the same ~400-byte target as prebuilt JSON, no token.
 
 Prints requests per second, p50 and p99 latency of each, and the ratio of the
-medians. Needs ``wrk`` (Debian package ``wrk``). A benchmark, not a test.
+medians. With ``--compare-workers`` it instead drives the database-backed GET on
+``journeyapi serve --workers 1`` and ``--workers 2`` side by side (PostgreSQL
+only) and prints the ratio of 2 workers to 1. Needs ``wrk`` (Debian package
+``wrk``). A benchmark, not a test.
 
     python bench/http.py [--duration 5] [--rounds 3] [--connections 64]
+        [--database URL] [--compare-workers]
 """
 
 import sys
@@ -66,10 +70,18 @@ def main() -> None:
     parser.add_argument(
         "--database", help="database URL (default: a new SQLite file)", default=None
     )
+    parser.add_argument(
+        "--compare-workers",
+        action="store_true",
+        help="1 worker against 2 on the DB-backed GET (needs a postgresql:// URL)",
+    )
     options = parser.parse_args()
 
     if shutil.which("wrk") is None:
         sys.exit("bench/http.py needs wrk: apt-get install wrk")
+    if options.compare_workers:
+        compare_workers(options)
+        return
 
     with tempfile.TemporaryDirectory() as folder:
         url = options.database or f"sqlite:///{folder}/bench.db"
@@ -85,6 +97,63 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+def compare_workers(options: argparse.Namespace) -> None:
+    url = options.database or ""
+    if not url.startswith("postgresql"):
+        sys.exit("--compare-workers needs --database postgresql://...")
+    token, target_id, _ = prepare(url)
+    path = f"/api/v2/journey/actiontargets/{target_id}"
+    headers = ["-H", f"Authorization: Bearer {token}"]
+
+    servers = {}
+    for workers in (1, 2):
+        port = free_port()
+        servers[workers] = (
+            port,
+            subprocess.Popen(
+                [sys.executable, "-m", "journeyapi", "serve", "--port", str(port)]
+                + ["--database", url, "--workers", str(workers)]
+                + ["--no-access-log", "--log-level", "warning"]
+            ),
+        )
+    try:
+        for port, _process in servers.values():
+            wait_until_up(f"http://127.0.0.1:{port}/api/v2/docs/swagger")
+            wrk(f"http://127.0.0.1:{port}{path}", headers, options, duration=1)
+
+        runs: dict[int, list[Run]] = {1: [], 2: []}
+        for _ in range(options.rounds):
+            for workers, (port, _process) in servers.items():
+                target = f"http://127.0.0.1:{port}{path}"
+                runs[workers].append(wrk(target, headers, options, options.duration))
+    finally:
+        for _port, process in servers.values():
+            process.terminate()
+            process.wait(timeout=15)
+
+    print(
+        f"DB-backed GET on {make_safe(url)}, wrk -t{options.threads}"
+        f" -c{options.connections} -d{options.duration}s, {options.rounds} rounds:"
+    )
+    medians = {}
+    for workers, results in runs.items():
+        medians[workers] = statistics.median(r.requests_per_second for r in results)
+        p99 = statistics.median(r.p99_ms for r in results)
+        every = ", ".join(f"{r.requests_per_second:.0f}" for r in results)
+        print(
+            f"  {workers} worker(s)  {medians[workers]:8.0f} req/s"
+            f"   p99 {p99:6.2f} ms   (runs: {every})"
+        )
+    print(f"  ratio 2 workers / 1: {medians[2] / medians[1]:.2f} (target >= 1.60)")
+
+
+def make_safe(url: str) -> str:
+    """The URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def prepare(url: str) -> tuple[str, str, str]:

@@ -251,3 +251,16 @@ def test_an_unsupported_database_url_is_a_clear_error(tmp_path: Path) -> None:
 
     assert code == 1
     assert "database URL 'mysql://localhost/x' is not supported" in output
+
+
+def test_serve_refuses_several_workers_on_sqlite(tmp_path: Path) -> None:
+    code, output = run(
+        "serve", "--workers", "2", "--database", str(tmp_path / "one.db")
+    )
+
+    assert code == 2
+    assert output.splitlines()[-1] == (
+        "Error: --workers 2 needs a postgresql:// database; the embedded default"
+        " (SQLite) is served by one process"
+    )
+    assert not (tmp_path / "one.db").exists()

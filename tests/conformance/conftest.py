@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tests.databases import PostgresDatabases, sqlite_url
 class RunningServer:
     base_url: str
     database_url: str
+    pid: int
 
     def cli(self, *args: str) -> str:
         """Run a ``journeyapi`` command against this server's database."""
@@ -69,18 +71,9 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"the server did not answer at {url} within 30 s")
 
 
-@pytest.fixture(scope="session")
-def server(
-    tmp_path_factory: pytest.TempPathFactory,
-    backend: str,
-    request: pytest.FixtureRequest,
-) -> Iterator[RunningServer]:
-    folder: Path = tmp_path_factory.mktemp("server")
-    if backend == "postgresql":
-        made: PostgresDatabases = request.getfixturevalue("postgres_databases")
-        database_url = made.new()
-    else:
-        database_url = sqlite_url(folder, "conformance.db")
+@contextmanager
+def running_server(database_url: str, *extra: str) -> Iterator[RunningServer]:
+    """``journeyapi serve --demo`` on a free port, stopped on the way out."""
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -96,6 +89,7 @@ def server(
             "--no-access-log",
             "--log-level",
             "warning",
+            *extra,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -103,7 +97,23 @@ def server(
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{base_url}/api/v2/docs/swagger", process)
-        yield RunningServer(base_url, database_url)
+        yield RunningServer(base_url, database_url, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def server(
+    tmp_path_factory: pytest.TempPathFactory,
+    backend: str,
+    request: pytest.FixtureRequest,
+) -> Iterator[RunningServer]:
+    folder: Path = tmp_path_factory.mktemp("server")
+    if backend == "postgresql":
+        made: PostgresDatabases = request.getfixturevalue("postgres_databases")
+        database_url = made.new()
+    else:
+        database_url = sqlite_url(folder, "conformance.db")
+    with running_server(database_url) as started:
+        yield started

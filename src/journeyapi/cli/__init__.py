@@ -23,7 +23,7 @@ from journeyapi.errors import ApiError
 from journeyapi.models.actiontargets import ActionTarget
 from journeyapi.services import Services
 from journeyapi.storage import migrate
-from journeyapi.storage.database import UnsupportedDatabase, check_url
+from journeyapi.storage.database import UnsupportedDatabase, backend_of, check_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,13 +84,34 @@ def main() -> None:
     show_default=True,
 )
 @click.option("--access-log/--no-access-log", default=True, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    envvar="JOURNEYAPI_WORKERS",
+    help="Server processes; more than one needs PostgreSQL.",
+)
 def serve(
-    host: str, port: int, database: str, demo: bool, log_level: str, access_log: bool
+    host: str,
+    port: int,
+    database: str,
+    demo: bool,
+    log_level: str,
+    access_log: bool,
+    workers: int,
 ) -> None:
     """Run the API server (the schema is upgraded first)."""
     import uvicorn
 
     url = database_url(database)
+    if workers > 1 and backend_of(url) != "postgresql":
+        # The embedded default keeps journey events in a file that only one
+        # process may open for writing.
+        raise click.UsageError(
+            f"--workers {workers} needs a postgresql:// database; the embedded "
+            "default (SQLite) is served by one process"
+        )
     with opened(url) as services:
         if demo:
             _announce_demo(services, host, port)
@@ -107,6 +128,7 @@ def serve(
         port=port,
         log_level=log_level,
         access_log=access_log,
+        workers=workers,
     )
 
 
@@ -305,9 +327,12 @@ def demo_load(database: str) -> None:
     )
 
 
+# Commands in modules of their own import this one, so they are added last.
 from journeyapi.cli.api import api as api_group  # noqa: E402
+from journeyapi.cli.check import check  # noqa: E402
 
 main.add_command(api_group)
+main.add_command(check)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
