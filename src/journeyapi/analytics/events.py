@@ -134,26 +134,30 @@ def _reason(exc: ValidationError) -> str:
 
 @dataclass
 class Batch:
-    """Events to add, column by column, with where each came from."""
+    """Events to add, as rows, with where each came from."""
 
-    columns: list[list[Any]] = field(default_factory=lambda: [[] for _ in COLUMNS])
+    rows: list[Row] = field(default_factory=list)
     sources: list[int] = field(default_factory=list)
     items: list[object] = field(default_factory=list)
 
     def add(self, row: Row, source: int, item: object) -> None:
-        for column, value in zip(self.columns, row, strict=True):
-            column.append(value)
+        self.rows.append(row)
         self.sources.append(source)
         self.items.append(item)
 
     def __len__(self) -> int:
-        return len(self.sources)
+        return len(self.rows)
+
+    def ids(self) -> list[str]:
+        return [row[0] for row in self.rows]
 
     def table(self) -> pa.Table:
+        # Rows to columns in one pass of C code, then one Arrow array per column.
+        columns = zip(*self.rows, strict=True)
         return pa.Table.from_arrays(
             [
                 pa.array(values, type=ARROW_SCHEMA.field(index).type)
-                for index, values in enumerate(self.columns)
+                for index, values in enumerate(columns)
             ],
             schema=ARROW_SCHEMA,
         )
@@ -228,14 +232,20 @@ class Ingestion:
     def add(self, items: Iterable[tuple[int, object]]) -> IngestResult:
         """``items`` are (source, event) pairs; a source is an index or a line."""
         batch = Batch()
-        result = IngestResult()
+        rejected = []
         for source, item in items:
             row = row_of(item)
             if isinstance(row, str):
-                result.rejected.append(Rejection(source, row))
+                rejected.append(Rejection(source, row))
             else:
                 batch.add(row, source, item)
+        result = self.add_batch(batch)
+        result.rejected = rejected
+        return result
 
+    def add_batch(self, batch: Batch) -> IngestResult:
+        """Store the valid events of ``batch``; answers accepted and duplicates."""
+        result = IngestResult()
         if self.on_accepted is None:
             inserted = self.store.insert(batch)
             assert isinstance(inserted, int)
@@ -251,7 +261,7 @@ class Ingestion:
     def _tell(self, batch: Batch, new_ids: set[str]) -> None:
         assert self.on_accepted is not None
         accepted = []
-        for event_id, item in zip(batch.columns[0], batch.items, strict=True):
+        for event_id, item in zip(batch.ids(), batch.items, strict=True):
             # An id sent twice in one batch is new once.
             if event_id in new_ids:
                 new_ids.discard(event_id)

@@ -305,5 +305,12 @@ def demo_load(database: str) -> None:
     )
 
 
+# Commands of other areas live in their own modules, imported last (they use
+# the helpers above).
+from journeyapi.cli.events import events as _events  # noqa: E402
+
+main.add_command(_events)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
