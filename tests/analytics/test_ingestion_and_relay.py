@@ -151,8 +151,8 @@ def test_cli_import_refuses_a_file_the_server_holds(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            f"import duckdb,sys; c=duckdb.connect({str(events)!r}); print('ok', flush=True);"
-            " sys.stdin.read()",
+            f"import duckdb,sys; c=duckdb.connect({str(events)!r});"
+            " print('ok', flush=True); sys.stdin.read()",
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
