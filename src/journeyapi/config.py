@@ -29,6 +29,27 @@ class Settings(BaseSettings):
         le=172800,
         description="Lifetime of an access token unless its client says otherwise.",
     )
+    events_database: str | None = Field(
+        default=None,
+        description=(
+            "The DuckDB file of the journey events; by default beside the SQLite"
+            " file (journeyapi.db -> journeyapi.events.duckdb)."
+        ),
+    )
+    events_threads: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Threads one aggregate query may use (1 leaves cores for HTTP).",
+    )
+    events_relay_interval_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often the outbox relay moves journey events to DuckDB.",
+    )
+    aggregate_max_interval_days: int = Field(
+        default=366, ge=1, description="The longest interval an aggregate query takes."
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     access_log: bool = True
 

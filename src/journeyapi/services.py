@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from journeyapi.actiontargets.service import ActionTargetService
+from journeyapi.analytics.service import AnalyticsService
 from journeyapi.auth.service import AuthService
 from journeyapi.clock import Clock, SystemClock
 from journeyapi.config import Settings
@@ -18,6 +19,7 @@ class Services:
     clock: Clock
     auth: AuthService
     action_targets: ActionTargetService
+    analytics: AnalyticsService
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -29,7 +31,9 @@ class Services:
             clock=clock,
             auth=AuthService(db, clock, settings.token_lifetime_seconds),
             action_targets=ActionTargetService(db, clock),
+            analytics=AnalyticsService(db, settings),
         )
 
     def close(self) -> None:
+        self.analytics.close()
         self.db.close()

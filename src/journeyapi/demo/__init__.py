@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from journeyapi.auth.permissions import ALL_PERMISSIONS
+from journeyapi.demo.journeys import journey_events
 from journeyapi.models.actiontargets import ActionTarget, ServiceLevel
 from journeyapi.models.common import KeyValue
 from journeyapi.services import Services
@@ -44,6 +45,7 @@ _TARGETS: tuple[tuple[str, str, tuple[str, ...], tuple[float, int], str], ...] =
 class DemoSummary:
     action_targets_added: int
     client_added: bool
+    journey_events_added: int = 0
 
 
 def demo_action_targets() -> list[ActionTarget]:
@@ -83,4 +85,5 @@ def load_demo(services: Services) -> DemoSummary:
             client_id=DEMO_CLIENT_ID,
             client_secret=DEMO_CLIENT_SECRET,
         )
-    return DemoSummary(summary.created, client_added)
+    events = services.analytics.add_items(list(enumerate(journey_events())))
+    return DemoSummary(summary.created, client_added, events.accepted)

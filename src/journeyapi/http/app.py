@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 
 from journeyapi import __version__
 from journeyapi.actiontargets.routes import router as action_target_routes
+from journeyapi.analytics.routes import router as analytics_routes
 from journeyapi.auth.routes import router as oauth_routes
 from journeyapi.clock import Clock
 from journeyapi.config import Settings
@@ -34,7 +37,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate.upgrade(settings.database_url)
+        relay = asyncio.create_task(
+            services.analytics.relay.run_periodically(
+                settings.events_relay_interval_seconds
+            )
+        )
         yield
+        relay.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relay
         services.close()
 
     # The docs page comes with Swagger UI's files instead of loading them from a
@@ -57,6 +68,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     errors.install(app)
     app.include_router(oauth_routes)
     app.include_router(action_target_routes)
+    app.include_router(analytics_routes)
     app.add_middleware(RequestContextMiddleware)
     _document_openapi(app)
     return app

@@ -1,0 +1,169 @@
+"""Aggregate query benchmark: the engine against hand-written SQL on DuckDB.
+
+Generates N demo journey events (default 1 million) to a JSON Lines file,
+imports them with the CLI's bulk import (and reports events per second), then
+runs a fixed set of queries through the engine and through hand-written SQL
+giving the same numbers, and prints each one's median latency and the ratio.
+The machine may be shared: absolute figures are noisy, ratios in one run count.
+
+    python bench/aggregates.py [--events 10000000] [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from journeyapi.analytics.bulk import BulkImport
+from journeyapi.analytics.query import validate
+from journeyapi.config import Settings
+from journeyapi.demo.journeys import first_events
+from journeyapi.models.analytics import JourneyAggregationQuery
+from journeyapi.services import Services
+from journeyapi.storage import migrate
+
+WEEK = "2020-11-09T00:00:00Z/2020-11-16T00:00:00Z"
+STANDARD: dict[str, Any] = {
+    "interval": WEEK,
+    "granularity": "P1D",
+    "timeZone": "Europe/London",
+    "groupBy": ["journeyDeviceCategory", "journeyActionMapId"],
+    "metrics": [
+        "nJourneySessions",
+        "nWebActionsQualified",
+        "nWebActionsOffered",
+        "nWebActionsAccepted",
+        "nWebActionsEngaged",
+    ],
+    "filter": {
+        "type": "and",
+        "predicates": [{"dimension": "journeySessionType", "value": "web"}],
+    },
+}
+HOURLY = {**STANDARD, "granularity": "PT1H"}
+WHOLE = {k: v for k, v in STANDARD.items() if k != "granularity"}
+
+TYPES = (
+    "'sessionStarted', 'webActionQualified', 'webActionOffered',"
+    " 'webActionAccepted', 'webActionEngaged'"
+)
+COUNTS = ", ".join(
+    f"count(*) FILTER (WHERE event_type = '{kind}')"
+    for kind in (
+        "sessionStarted",
+        "webActionQualified",
+        "webActionOffered",
+        "webActionAccepted",
+        "webActionEngaged",
+    )
+)
+WHERE = (
+    "event_time >= TIMESTAMP '2020-11-09 00:00:00'"
+    " AND event_time < TIMESTAMP '2020-11-16 00:00:00'"
+    f" AND event_type IN ({TYPES}) AND journey_session_type = 'web'"
+)
+# London is on GMT all that week, so local midnights are UTC midnights.
+DAILY_CASE = (
+    "CASE "
+    + " ".join(
+        f"WHEN event_time < TIMESTAMP '2020-11-{day:02d} 00:00:00' THEN {day - 10}"
+        for day in range(10, 16)
+    )
+    + " ELSE 6 END"
+)
+HAND_WRITTEN = {
+    "standard (7 days, P1D Europe/London, 2 groupBy, 5 metrics, 1 filter)": (
+        STANDARD,
+        f"SELECT journey_device_category, journey_action_map_id, {DAILY_CASE} AS b,"
+        f" {COUNTS} FROM journey_events WHERE {WHERE} GROUP BY ALL",
+    ),
+    "hourly (same, PT1H)": (
+        HOURLY,
+        "SELECT journey_device_category, journey_action_map_id,"
+        " (epoch_us(event_time) - epoch_us(TIMESTAMP '2020-11-09 00:00:00'))"
+        f" // 3600000000 AS b, {COUNTS} FROM journey_events WHERE {WHERE}"
+        " GROUP BY ALL",
+    ),
+    "no granularity (same, one bucket)": (
+        WHOLE,
+        f"SELECT journey_device_category, journey_action_map_id, {COUNTS}"
+        f" FROM journey_events WHERE {WHERE} GROUP BY ALL",
+    ),
+}
+
+
+def median_seconds(run: Callable[[], object], repeat: int) -> float:
+    run()
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "events.jsonl"
+        started = time.perf_counter()
+        with file.open("wb") as handle:
+            for event in first_events(args.events):
+                handle.write(orjson.dumps(event) + b"\n")
+        print(
+            f"generated {args.events:,} events in {time.perf_counter() - started:.1f} s"
+        )
+
+        url = f"sqlite:///{folder}/bench.db"
+        migrate.upgrade(url)
+        services = Services.build(
+            Settings(database_url=url, events_threads=args.threads)
+        )
+        importer = BulkImport(services.analytics.ingestion)
+        started = time.perf_counter()
+        read = 0
+        with file.open("rb") as handle:
+            while lines := handle.readlines(50_000 * 512):
+                importer.add_lines(read + 1, lines)
+                read += len(lines)
+        elapsed = time.perf_counter() - started
+        print(
+            f"import: {read:,} events in {elapsed:.1f} s ="
+            f" {read / elapsed:,.0f} events/s (bulk import of the CLI)"
+        )
+
+        engine = services.analytics.engine
+        database = services.analytics.event_database
+        print(f"{'query':<70} {'engine':>9} {'hand SQL':>9} {'ratio':>6} groups")
+        for name, (body, sql) in HAND_WRITTEN.items():
+            query = validate(JourneyAggregationQuery.model_validate(body))
+            answer = engine.run(query)
+            with database.cursor() as cursor:
+                hand_rows = cursor.execute(sql).fetchall()
+                hand = median_seconds(
+                    lambda sql=sql: cursor.execute(sql).fetchall(), args.repeat
+                )
+            ours = median_seconds(lambda query=query: engine.run(query), args.repeat)
+            cells = sum(len(result.data or []) for result in answer.results or [])
+            assert cells == len(hand_rows), (cells, len(hand_rows))
+            print(
+                f"{name:<70} {ours * 1000:>7.1f}ms {hand * 1000:>7.1f}ms"
+                f" {ours / hand:>6.2f} {len(answer.results or [])}"
+            )
+        services.close()
+
+
+if __name__ == "__main__":
+    main()

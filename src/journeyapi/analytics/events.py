@@ -1,0 +1,274 @@
+"""The journey event store and the ingestion of events into it.
+
+Events are appended in columnar batches; the event ``id`` is the table's key,
+so adding an event that is already there is a no-op (an import run twice counts
+once, and the outbox relay may safely repeat itself).
+
+Validation has a fast path written for bulk imports: it accepts only the
+plain, common form of an event (strings where the contract has strings, an
+extended ISO-8601 time with seconds and an offset). Anything else goes to the
+``JourneyEvent`` model, which either accepts it after all or says why not; so
+what is accepted, and every reason given, is the model's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pyarrow as pa
+from pydantic import ValidationError
+
+from journeyapi.analytics.catalogue import DIMENSIONS, EVENT_TYPES
+from journeyapi.models.events import JourneyEvent
+from journeyapi.storage.eventdb import EventDatabase
+
+TABLE = "journey_events"
+FIXED_COLUMNS = ("id", "event_type", "event_time", "session_id")
+COLUMNS = FIXED_COLUMNS + tuple(dimension.column for dimension in DIMENSIONS.values())
+_WIRE_NAMES = ("id", "eventType", "eventTime", "sessionId", *DIMENSIONS)
+_OPTIONAL_NAMES = _WIRE_NAMES[3:]
+_SEGMENTS_NAME = _OPTIONAL_NAMES[_OPTIONAL_NAMES.index("journeySessionSegmentId")]
+_SEGMENTS_INDEX = COLUMNS.index("journey_session_segment_id")
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    id VARCHAR PRIMARY KEY,
+    event_type VARCHAR NOT NULL,
+    event_time TIMESTAMP NOT NULL,
+    session_id VARCHAR,
+    {
+    ", ".join(
+        f"{d.column} {'VARCHAR[]' if d.multivalued else 'VARCHAR'}"
+        for d in DIMENSIONS.values()
+    )
+}
+)
+"""
+
+ARROW_SCHEMA = pa.schema(
+    [
+        pa.field(column, pa.list_(pa.string()) if index == _SEGMENTS_INDEX else kind)
+        for index, (column, kind) in enumerate(
+            (column, pa.timestamp("us") if column == "event_time" else pa.string())
+            for column in COLUMNS
+        )
+    ]
+)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)")
+
+Row = tuple[Any, ...]
+AcceptedHook = Callable[[Sequence[JourneyEvent]], None]
+
+
+def row_of(item: object) -> Row | str:
+    """The stored row of one event, or the reason it is refused."""
+    row = _fast_row(item)
+    if row is not None:
+        return row
+    try:
+        event = JourneyEvent.model_validate(item)
+    except ValidationError as exc:
+        return _reason(exc)
+    return row_of_event(event)
+
+
+def row_of_event(event: JourneyEvent) -> Row:
+    wire = event.model_dump(by_alias=True)
+    values = [wire[name] for name in _WIRE_NAMES]
+    values[2] = (event.event_time - EPOCH) // _MICROSECOND
+    values[1] = str(event.event_type.value)
+    values[_SEGMENTS_INDEX] = _distinct(values[_SEGMENTS_INDEX])
+    return tuple(values)
+
+
+def _fast_row(item: object) -> Row | None:
+    # Plain type checks, cheapest first: this runs for every line of an import.
+    if type(item) is not dict:
+        return None
+    get = item.get
+    event_id, event_type, event_time = get("id"), get("eventType"), get("eventTime")
+    if type(event_id) is not str or type(event_type) is not str:
+        return None
+    if event_type not in EVENT_TYPES or type(event_time) is not str:
+        return None
+    if _TIME.fullmatch(event_time) is None:
+        return None
+    try:
+        instant = datetime.fromisoformat(event_time)
+    except ValueError:
+        return None
+    values: list[Any] = [event_id, event_type, (instant - EPOCH) // _MICROSECOND]
+    for name in _OPTIONAL_NAMES:
+        value = get(name)
+        if value is None:
+            pass
+        elif name is _SEGMENTS_NAME:
+            if type(value) is not list or any(type(v) is not str for v in value):
+                return None
+            value = _distinct(value)
+        elif type(value) is not str:
+            return None
+        values.append(value)
+    return tuple(values)
+
+
+def _distinct(values: list[str] | None) -> list[str] | None:
+    # The segments present in a session form a set; order of first mention kept.
+    if values is None or len(set(values)) == len(values):
+        return values
+    return list(dict.fromkeys(values))
+
+
+def _reason(exc: ValidationError) -> str:
+    first = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else str(first["msg"])
+
+
+@dataclass
+class Batch:
+    """Events to add, as rows, with where each came from."""
+
+    rows: list[Row] = field(default_factory=list)
+    sources: list[int] = field(default_factory=list)
+    items: list[object] = field(default_factory=list)
+
+    def add(self, row: Row, source: int, item: object) -> None:
+        self.rows.append(row)
+        self.sources.append(source)
+        self.items.append(item)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def ids(self) -> list[str]:
+        return [row[0] for row in self.rows]
+
+    def table(self) -> pa.Table:
+        # Rows to columns in one pass of C code, then one Arrow array per column.
+        columns = zip(*self.rows, strict=True)
+        return pa.Table.from_arrays(
+            [
+                pa.array(values, type=ARROW_SCHEMA.field(index).type)
+                for index, values in enumerate(columns)
+            ],
+            schema=ARROW_SCHEMA,
+        )
+
+
+class EventStore:
+    def __init__(self, database: EventDatabase) -> None:
+        self.database = database
+
+    def insert(self, batch: Batch, returning: bool = False) -> list[str] | int:
+        """Add the batch's events that are new; answers their ids or their count."""
+        if not len(batch):
+            return [] if returning else 0
+        table = batch.table()
+        tail = " RETURNING id" if returning else ""
+        with self.database.write_lock:
+            connection = self.database.connection()
+            connection.register("incoming_events", table)
+            try:
+                result = connection.execute(
+                    f"INSERT OR IGNORE INTO {TABLE} SELECT * FROM incoming_events{tail}"
+                ).fetchall()
+            finally:
+                connection.unregister("incoming_events")
+        if returning:
+            return [str(row[0]) for row in result]
+        return int(result[0][0]) if result else 0
+
+    def insert_events(self, events: Iterable[JourneyEvent]) -> int:
+        batch = Batch()
+        for index, event in enumerate(events):
+            batch.add(row_of_event(event), index, event)
+        inserted = self.insert(batch)
+        assert isinstance(inserted, int)
+        return inserted
+
+    def count(self) -> int:
+        with self.database.cursor() as cursor:
+            found = cursor.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
+        return int(found[0]) if found else 0
+
+
+@dataclass(frozen=True)
+class Rejection:
+    source: int
+    reason: str
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def merge(self, other: IngestResult) -> None:
+        self.accepted += other.accepted
+        self.duplicates += other.duplicates
+        self.rejected.extend(other.rejected)
+
+
+class Ingestion:
+    """Validates events one by one, keeps the good ones, reports the others.
+
+    ``on_accepted`` is told about exactly the events that were new, so that the
+    customers and sessions they mention can be recorded on the way.
+    """
+
+    def __init__(self, store: EventStore, on_accepted: AcceptedHook | None = None):
+        self.store = store
+        self.on_accepted = on_accepted
+
+    def add(self, items: Iterable[tuple[int, object]]) -> IngestResult:
+        """``items`` are (source, event) pairs; a source is an index or a line."""
+        batch = Batch()
+        rejected = []
+        for source, item in items:
+            row = row_of(item)
+            if isinstance(row, str):
+                rejected.append(Rejection(source, row))
+            else:
+                batch.add(row, source, item)
+        result = self.add_batch(batch)
+        result.rejected = rejected
+        return result
+
+    def add_batch(self, batch: Batch) -> IngestResult:
+        """Store the valid events of ``batch``; answers accepted and duplicates."""
+        result = IngestResult()
+        if self.on_accepted is None:
+            inserted = self.store.insert(batch)
+            assert isinstance(inserted, int)
+            result.accepted = inserted
+        else:
+            new_ids = self.store.insert(batch, returning=True)
+            assert isinstance(new_ids, list)
+            result.accepted = len(new_ids)
+            self._tell(batch, set(new_ids))
+        result.duplicates = len(batch) - result.accepted
+        return result
+
+    def _tell(self, batch: Batch, new_ids: set[str]) -> None:
+        assert self.on_accepted is not None
+        accepted = []
+        for event_id, item in zip(batch.ids(), batch.items, strict=True):
+            # An id sent twice in one batch is new once.
+            if event_id in new_ids:
+                new_ids.discard(event_id)
+                accepted.append(
+                    item
+                    if isinstance(item, JourneyEvent)
+                    else JourneyEvent.model_validate(item)
+                )
+        if accepted:
+            self.on_accepted(accepted)

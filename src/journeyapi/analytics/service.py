@@ -1,0 +1,73 @@
+"""The analytics area as one service: the event store, ingestion, the outbox
+relay and the aggregate engine, wired together for one running server."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from journeyapi.analytics import query as queries
+from journeyapi.analytics.compiler import DuckDBDialect
+from journeyapi.analytics.engine import AggregateEngine
+from journeyapi.analytics.errors import MissingField, TooManyEvents
+from journeyapi.analytics.events import (
+    SCHEMA,
+    AcceptedHook,
+    EventStore,
+    Ingestion,
+    IngestResult,
+)
+from journeyapi.analytics.relay import OutboxRelay
+from journeyapi.config import Settings
+from journeyapi.errors import InvalidValue
+from journeyapi.models.analytics import (
+    JourneyAggregateQueryResponse,
+    JourneyAggregationQuery,
+)
+from journeyapi.storage.database import Database, SqliteDatabase
+from journeyapi.storage.eventdb import EventDatabase, events_path_for
+
+MAX_EVENTS_PER_REQUEST = 10_000
+
+
+class AnalyticsService:
+    def __init__(
+        self, db: Database, settings: Settings, on_accepted: AcceptedHook | None = None
+    ) -> None:
+        path = settings.events_database or events_path_for(
+            db.path if isinstance(db, SqliteDatabase) else "journeyapi.db"
+        )
+        self.settings = settings
+        self.event_database = EventDatabase(path, settings.events_threads, SCHEMA)
+        self.events = EventStore(self.event_database)
+        self.ingestion = Ingestion(self.events, on_accepted)
+        self.relay = OutboxRelay(db, self.events)
+        self.engine = AggregateEngine(
+            self.event_database, DuckDBDialect(), before_query=self.relay.run
+        )
+
+    def validate(self, body: JourneyAggregationQuery | None) -> queries.Query:
+        return queries.validate(body, self.settings.aggregate_max_interval_days)
+
+    async def aggregate(
+        self, body: JourneyAggregationQuery | None
+    ) -> JourneyAggregateQueryResponse:
+        return await self.engine.run_async(self.validate(body))
+
+    def add_events(self, body: object) -> IngestResult:
+        """The body of the ingestion route: ``{"events": [...]}``."""
+        if not isinstance(body, dict) or "events" not in body:
+            raise MissingField("events")
+        items = body["events"]
+        if not isinstance(items, list):
+            raise InvalidValue("events", items, "a list of journey events")
+        if len(items) > MAX_EVENTS_PER_REQUEST:
+            raise TooManyEvents(
+                "events", limit=MAX_EVENTS_PER_REQUEST, count=len(items)
+            )
+        return self.ingestion.add(enumerate(items))
+
+    def add_items(self, items: Sequence[tuple[int, object]]) -> IngestResult:
+        return self.ingestion.add(items)
+
+    def close(self) -> None:
+        self.event_database.close()

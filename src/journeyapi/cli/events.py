@@ -1,0 +1,137 @@
+"""``journeyapi events``: import journey events in bulk, generate demo events."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+import orjson
+from tqdm import tqdm
+
+from journeyapi.analytics.bulk import BulkImport
+from journeyapi.analytics.events import IngestResult, Rejection
+from journeyapi.analytics.service import AnalyticsService
+from journeyapi.cli import database_option, opened
+from journeyapi.demo.journeys import SEED, first_events
+
+
+@click.group("events")
+def events() -> None:
+    """Journey events: the data behind the aggregate queries."""
+
+
+def _events_database_option(command: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--events-database",
+        envvar="JOURNEYAPI_EVENTS_DATABASE",
+        default=None,
+        help=(
+            "The DuckDB file of the events (default: beside the SQLite file)."
+            " Env: JOURNEYAPI_EVENTS_DATABASE."
+        ),
+    )(command)
+
+
+@events.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@database_option
+@_events_database_option
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1_000_000),
+    default=50_000,
+    show_default=True,
+    help="About how many lines are checked and written together.",
+)
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def import_events(
+    file: Path,
+    database: str,
+    events_database: str | None,
+    batch_size: int,
+    progress: bool,
+) -> None:
+    """Import journey events from a JSON Lines file, one event per line.
+
+    The file is read in batches, so memory stays flat for any size. An event
+    whose id is already stored is counted as a duplicate, so an import run
+    twice counts once. Refused lines are reported by line number and reason;
+    the good lines are kept. The server must not be running on the same files
+    (a DuckDB file opens read-write in one process only).
+    """
+    started = time.perf_counter()
+    total = IngestResult()
+    read = rejected = 0
+    # readlines() with a size hint: whole lines, about this many bytes at once.
+    batch_bytes = batch_size * 512
+    with opened(database) as services:
+        analytics = services.analytics
+        if events_database:
+            analytics = AnalyticsService(
+                services.db,
+                services.settings.model_copy(
+                    update={"events_database": events_database}
+                ),
+            )
+        importer = BulkImport(analytics.ingestion)
+        try:
+            with (
+                file.open("rb") as handle,
+                tqdm(
+                    total=file.stat().st_size,
+                    unit="B",
+                    unit_scale=True,
+                    disable=not progress,
+                    file=sys.stderr,
+                ) as bar,
+            ):
+                while lines := handle.readlines(batch_bytes):
+                    found = importer.add_lines(read + 1, lines)
+                    read += len(lines)
+                    for rejection in sorted(found.rejected, key=_by_line):
+                        bar.write(f"line {rejection.source}: {rejection.reason}")
+                    total.accepted += found.accepted
+                    total.duplicates += found.duplicates
+                    rejected += len(found.rejected)
+                    bar.update(sum(len(line) for line in lines))
+        finally:
+            if analytics is not services.analytics:
+                analytics.close()
+
+    elapsed = time.perf_counter() - started
+    events_read = total.accepted + total.duplicates + rejected
+    click.echo(
+        f"Imported {file}: {total.accepted} accepted, {total.duplicates} duplicates,"
+        f" {rejected} rejected ({read} lines in {elapsed:.1f} s,"
+        f" {events_read / elapsed if elapsed else 0:,.0f} events/s)."
+    )
+
+
+def _by_line(rejection: Rejection) -> int:
+    return rejection.source
+
+
+@events.command("generate")
+@click.argument("count", type=click.IntRange(0))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--seed", type=int, default=SEED, show_default=True)
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def generate_events(count: int, file: Path, seed: int, progress: bool) -> None:
+    """Write COUNT demo journey events to FILE as JSON Lines (for benchmarks)."""
+    with (
+        file.open("wb") as handle,
+        tqdm(total=count, unit="ev", disable=not progress, file=sys.stderr) as bar,
+    ):
+        chunk: list[bytes] = []
+        for event in first_events(count, seed=seed):
+            chunk.append(orjson.dumps(event))
+            if len(chunk) >= 10_000:
+                handle.write(b"\n".join(chunk) + b"\n")
+                bar.update(len(chunk))
+                chunk = []
+        if chunk:
+            handle.write(b"\n".join(chunk) + b"\n")
+            bar.update(len(chunk))
+    click.echo(f"Wrote {count} journey events to {file}.")

@@ -1,0 +1,85 @@
+"""The embedded journey event store: one DuckDB file beside the SQLite one.
+
+DuckDB answers the aggregate queries over millions of events in a fraction of
+the time a row store takes, but a DuckDB file opens read-write in one process
+only. The file is therefore opened on first use, not at start-up, so that CLI
+commands which never touch events can run beside a server; and a file held by
+another process is reported as a domain error that says what to do.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from journeyapi.errors import ApiError
+
+
+class EventStoreBusy(ApiError):
+    """The event store file is held by another process (DuckDB locks it)."""
+
+    status = 503
+    code = "service.unavailable"
+    template = (
+        "The journey event store {path} is in use by another process ({holder}). "
+        "A DuckDB file opens read-write in one process only: stop the running "
+        "journeyapi server first, or send the events to that server with "
+        "POST /api/v2/journey/events."
+    )
+
+
+def events_path_for(sqlite_file: str) -> str:
+    """``journeyapi.db`` -> ``journeyapi.events.duckdb``, in the same folder."""
+    path = Path(sqlite_file)
+    return str(path.with_name(f"{path.stem}.events.duckdb"))
+
+
+class EventDatabase:
+    def __init__(self, path: str, threads: int = 1, schema: str = "") -> None:
+        self.path = path
+        self.threads = threads
+        self._schema = schema
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._open_lock = threading.Lock()
+        # One writer at a time; readers use their own cursors and do not wait.
+        self.write_lock = threading.Lock()
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        with self._open_lock:
+            if self._connection is None:
+                self._connection = self._connect()
+            return self._connection
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = duckdb.connect(self.path, config={"threads": self.threads})
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            holder = str(exc).split("held in", 1)[-1].split(".", 1)[0].strip()
+            raise EventStoreBusy(
+                {"path": self.path, "holder": holder or "unknown"}
+            ) from None
+        if self._schema:
+            connection.execute(self._schema)
+        return connection
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection of this thread's own to the same database."""
+        cursor = self.connection().cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        with self._open_lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None

@@ -1,0 +1,179 @@
+"""Ingestion (route, hook, CLI import) and the outbox relay."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from journeyapi.analytics import outbox
+from journeyapi.auth.permissions import JOURNEY_AGGREGATE_VIEW, JOURNEY_EVENT_ADD
+from journeyapi.cli import main
+from journeyapi.clock import ManualClock
+from journeyapi.models.events import JourneyEvent
+from journeyapi.services import Services
+
+GOOD = {"id": "e1", "eventType": "sessionStarted", "eventTime": "2020-11-02T10:00:00Z"}
+
+
+def test_route_counts_accepted_duplicates_and_rejected(
+    client: TestClient, token_for: Any, services: Services
+) -> None:
+    body = {
+        "events": [
+            GOOD,
+            {**GOOD, "id": "e2", "eventTime": "2020-11-02T11:00:00+01:00"},
+            GOOD,
+            {**GOOD, "id": "e3", "eventType": "sessionEnded"},
+            {**GOOD, "id": "e4", "eventTime": "2020-11-02T10:00:00"},
+            "not an event",
+        ]
+    }
+    response = client.post(
+        "/api/v2/journey/events", json=body, headers=token_for(JOURNEY_EVENT_ADD)
+    )
+    assert response.status_code == 200
+    answer = response.json()
+    assert (answer["accepted"], answer["duplicates"]) == (2, 1)
+    assert [item["index"] for item in answer["rejected"]] == [3, 4, 5]
+    assert answer["rejected"][1]["reason"] == (
+        "eventTime: a date-time needs a UTC offset, for example Z or +01:00"
+    )
+    assert services.analytics.events.count() == 2
+
+
+def test_route_needs_a_list_of_events(client: TestClient, token_for: Any) -> None:
+    response = client.post(
+        "/api/v2/journey/events",
+        json={"events": 3},
+        headers=token_for(JOURNEY_EVENT_ADD),
+    )
+    assert response.status_code == 400
+    assert response.json()["messageParams"]["field"] == "events"
+
+
+def test_the_hook_hears_exactly_the_accepted_events(services: Services) -> None:
+    heard: list[list[JourneyEvent]] = []
+    services.analytics.ingestion.on_accepted = lambda events: heard.append(list(events))
+    services.analytics.add_events({"events": [GOOD]})
+    services.analytics.add_events(
+        {"events": [GOOD, {**GOOD, "id": "e2"}, {**GOOD, "id": "e2"}, {"id": "bad"}]}
+    )
+    assert [[event.id for event in batch] for batch in heard] == [["e1"], ["e2"]]
+
+
+def test_relay_moves_outbox_events_once_even_after_a_crash(
+    services: Services, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = [JourneyEvent.model_validate({**GOOD, "id": f"o{i}"}) for i in range(3)]
+    with services.db.transaction():
+        outbox.enqueue(services.db, clock, events)
+
+    def crash(db: object, up_to_seq: int) -> None:
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(outbox, "acknowledge", crash)
+    with pytest.raises(RuntimeError):
+        services.analytics.relay.run()
+    assert services.analytics.events.count() == 3
+    assert len(outbox.pending(services.db)) == 3
+
+    monkeypatch.undo()
+    assert services.analytics.relay.run() == 0
+    assert services.analytics.events.count() == 3
+    assert outbox.pending(services.db) == []
+
+
+def test_a_query_sees_what_the_outbox_holds(
+    client: TestClient, token_for: Any, services: Services, clock: ManualClock
+) -> None:
+    assigned = JourneyEvent.model_validate(
+        {**GOOD, "id": "a1", "eventType": "segmentAssigned", "journeySegmentId": "s"}
+    )
+    with services.db.transaction():
+        outbox.enqueue(services.db, clock, [assigned])
+    response = client.post(
+        "/api/v2/analytics/journeys/aggregates/query",
+        json={
+            "interval": "2020-11-02T00:00:00Z/2020-11-03T00:00:00Z",
+            "metrics": ["nJourneySegmentsAssigned"],
+        },
+        headers=token_for(JOURNEY_AGGREGATE_VIEW),
+    )
+    assert response.json()["results"][0]["data"][0]["metrics"] == [
+        {"metric": "nJourneySegmentsAssigned", "stats": {"count": 1}}
+    ]
+
+
+def test_cli_import_is_idempotent_and_reports_lines(tmp_path: Path) -> None:
+    file = tmp_path / "events.jsonl"
+    file.write_text(
+        '{"id":"x1","eventType":"sessionStarted","eventTime":"2020-11-02T10:00:00Z"}\n'
+        "\n"
+        "{bad\n"
+        '{"id":"x2","eventType":"nope","eventTime":"2020-11-02T10:00:00Z"}\n'
+        '{"id":"x3","eventType":"sessionStarted","eventTime":"2020-11-02T10:00:00Z",'
+        '"journeySessionSegmentId":"not a list"}\n'
+        '{"id":"x4","eventType":"webActionOffered","eventTime":"2020-11-02T10:00:00.5+05:30",'
+        '"journeySessionSegmentId":["a","a","b"]}\n'
+    )
+    database = str(tmp_path / "j.db")
+    runner = CliRunner()
+    first = runner.invoke(
+        main, ["events", "import", str(file), "--database", database, "--no-progress"]
+    )
+    assert first.exit_code == 0, first.output
+    assert "2 accepted, 0 duplicates, 3 rejected" in first.output
+    assert "line 3: not valid JSON" in first.output
+    assert "line 4: eventType: Input should be" in first.output
+    assert (
+        "line 5: journeySessionSegmentId: Input should be a valid list" in first.output
+    )
+
+    again = runner.invoke(
+        main, ["events", "import", str(file), "--database", database, "--no-progress"]
+    )
+    assert "0 accepted, 2 duplicates, 3 rejected" in again.output
+
+
+def test_cli_import_refuses_a_file_the_server_holds(tmp_path: Path) -> None:
+    file = tmp_path / "events.jsonl"
+    file.write_text(
+        '{"id":"x1","eventType":"sessionStarted","eventTime":"2020-11-02T10:00:00Z"}\n'
+    )
+    events = tmp_path / "j.events.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,sys; c=duckdb.connect({str(events)!r});"
+            " print('ok', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "ok\n"
+        result = CliRunner().invoke(
+            main,
+            [
+                "events",
+                "import",
+                str(file),
+                "--database",
+                str(tmp_path / "j.db"),
+                "--no-progress",
+            ],
+        )
+    finally:
+        holder.communicate("")
+    assert result.exit_code == 1
+    assert "is in use by another process" in result.output
+    assert "stop the running journeyapi server first" in result.output
+    assert "Traceback" not in result.output
