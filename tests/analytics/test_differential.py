@@ -16,12 +16,18 @@ from hypothesis import strategies as st
 from journeyapi.analytics.catalogue import DIMENSIONS, METRICS
 from journeyapi.analytics.compiler import DuckDBDialect
 from journeyapi.analytics.engine import AggregateEngine
-from journeyapi.analytics.events import SCHEMA, TABLE, EventStore
+from journeyapi.analytics.events import SCHEMA, TABLE, EventStore, Store
+from journeyapi.analytics.postgres import (
+    PostgresDialect,
+    PostgresEventDatabase,
+    PostgresEventStore,
+)
 from journeyapi.analytics.query import validate
 from journeyapi.models.analytics import JourneyAggregationQuery
 from journeyapi.models.events import EventType, JourneyEvent
 from journeyapi.storage.eventdb import EventDatabase
 from tests.analytics import reference
+from tests.databases import PostgresDatabases
 
 BASE = datetime(2020, 10, 20, tzinfo=UTC)
 VALUES = ["a", "b", "B", "1", "2.5", "-3", "10", "x,y"]
@@ -32,10 +38,27 @@ BOUNDS = [x / 2 for x in range(-10, 30)]
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AggregateEngine]:
+def stores(
+    tmp_path_factory: pytest.TempPathFactory,
+    backend: str,
+    request: pytest.FixtureRequest,
+) -> Iterator[tuple[AggregateEngine, Store]]:
+    """The engine over the event store of this run's backend, and that store."""
+    if backend == "postgresql":
+        made: PostgresDatabases = request.getfixturevalue("postgres_databases")
+        url = made.new()
+        on_postgres = PostgresEventDatabase(url)
+        yield (
+            AggregateEngine(on_postgres, PostgresDialect()),
+            PostgresEventStore(on_postgres),
+        )
+        on_postgres.close()
+        made.drop(url)
+        return
+
     folder: Path = tmp_path_factory.mktemp("differential")
     database = EventDatabase(str(folder / "events.duckdb"), 1, SCHEMA)
-    yield AggregateEngine(database, DuckDBDialect())
+    yield AggregateEngine(database, DuckDBDialect()), EventStore(database)
     database.close()
 
 
@@ -173,13 +196,14 @@ def queries(draw: st.DrawFn) -> dict[str, Any]:
 )
 @given(stored=events(), asked=st.lists(queries(), min_size=5, max_size=5))
 def test_engine_matches_the_reference(
-    engine: AggregateEngine, stored: list[dict[str, Any]], asked: list[dict[str, Any]]
+    stores: tuple[AggregateEngine, Store],
+    stored: list[dict[str, Any]],
+    asked: list[dict[str, Any]],
 ) -> None:
+    engine, store = stores
     with engine.database.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
-    EventStore(engine.database).insert_events(
-        JourneyEvent.model_validate(event) for event in stored
-    )
+    store.insert_events(JourneyEvent.model_validate(event) for event in stored)
 
     for query in asked:
         answer = engine.run(validate(JourneyAggregationQuery.model_validate(query)))

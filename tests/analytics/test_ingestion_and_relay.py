@@ -110,7 +110,9 @@ def test_a_query_sees_what_the_outbox_holds(
     ]
 
 
-def test_cli_import_is_idempotent_and_reports_lines(tmp_path: Path) -> None:
+def test_cli_import_is_idempotent_and_reports_lines(
+    tmp_path: Path, database_url: str
+) -> None:
     file = tmp_path / "events.jsonl"
     file.write_text(
         '{"id":"x1","eventType":"sessionStarted","eventTime":"2020-11-02T10:00:00Z"}\n'
@@ -122,7 +124,7 @@ def test_cli_import_is_idempotent_and_reports_lines(tmp_path: Path) -> None:
         '{"id":"x4","eventType":"webActionOffered","eventTime":"2020-11-02T10:00:00.5+05:30",'
         '"journeySessionSegmentId":["a","a","b"]}\n'
     )
-    database = str(tmp_path / "j.db")
+    database = database_url
     runner = CliRunner()
     first = runner.invoke(
         main, ["events", "import", str(file), "--database", database, "--no-progress"]

@@ -22,6 +22,7 @@ from journeyapi.analytics.events import (
     COLUMNS,
     TABLE,
     Batch,
+    EventStore,
     Ingestion,
     IngestResult,
     Rejection,
@@ -101,6 +102,9 @@ CHECKED_SQL = _checked_sql()
 class BulkImport:
     def __init__(self, ingestion: Ingestion) -> None:
         self.ingestion = ingestion
+        # Batches are checked by DuckDB's own JSON functions, so only the
+        # DuckDB store can take them this way.
+        assert isinstance(ingestion.store, EventStore)
         self.database = ingestion.store.database
 
     def add_lines(self, first: int, lines: Sequence[bytes]) -> IngestResult:

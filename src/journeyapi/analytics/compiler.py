@@ -39,6 +39,10 @@ class Dialect(Protocol):
 
     def epoch_microseconds(self, expression: str) -> str: ...
 
+    def divide(self, numerator: str, denominator: str) -> str:
+        """Integer division of two non-negative integers."""
+        ...
+
     def as_number(self, expression: str) -> str: ...
 
     def has_values(self, column: str) -> str: ...
@@ -64,6 +68,9 @@ class DuckDBDialect:
 
     def epoch_microseconds(self, expression: str) -> str:
         return f"epoch_us({expression})"
+
+    def divide(self, numerator: str, denominator: str) -> str:
+        return f"(({numerator}) // ({denominator}))"
 
     def as_number(self, expression: str) -> str:
         return (
@@ -167,7 +174,8 @@ def _bucket(edges: tuple[datetime, ...], dialect: Dialect) -> str:
         step = steps.pop()
         start = dialect.epoch_microseconds(dialect.timestamp(edges[0]))
         width = step // _MICROSECOND
-        return f"(({dialect.epoch_microseconds('event_time')} - {start}) // {width})"
+        elapsed = f"{dialect.epoch_microseconds('event_time')} - {start}"
+        return dialect.divide(elapsed, str(width))
     return _case_tree(edges, 0, len(edges) - 1, dialect)
 
 

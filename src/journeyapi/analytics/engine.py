@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 from journeyapi.analytics.catalogue import METRIC_EVENT_TYPES
 from journeyapi.analytics.compiler import Compiled, Dialect, compile_query
@@ -22,9 +23,14 @@ from journeyapi.models.analytics import (
     StatisticalSummary,
 )
 from journeyapi.models.common import format_instant
-from journeyapi.storage.eventdb import EventDatabase
 
 GroupKey = tuple[str | None, ...]
+
+
+class EventRows(Protocol):
+    """An event store that runs a statement: DuckDB's or PostgreSQL's."""
+
+    def cursor(self) -> AbstractContextManager[Any]: ...
 
 
 def group_order(key: GroupKey) -> tuple[tuple[bool, str], ...]:
@@ -35,7 +41,7 @@ def group_order(key: GroupKey) -> tuple[tuple[bool, str], ...]:
 class AggregateEngine:
     def __init__(
         self,
-        database: EventDatabase,
+        database: EventRows,
         dialect: Dialect,
         before_query: Callable[[], object] | None = None,
     ) -> None:
@@ -54,7 +60,8 @@ class AggregateEngine:
         return shape(query, compiled, rows)
 
     async def run_async(self, query: Query) -> JourneyAggregateQueryResponse:
-        # DuckDB releases the GIL while it works; the event loop stays free.
+        # The drivers release the GIL while the database works; the event loop
+        # stays free.
         return await asyncio.to_thread(self.run, query)
 
 

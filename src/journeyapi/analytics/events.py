@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 from pydantic import ValidationError
@@ -163,7 +163,19 @@ class Batch:
         )
 
 
+class Store(Protocol):
+    """What ingestion and the relay need of an event store, on any database."""
+
+    def insert(self, batch: Batch, returning: bool = False) -> list[str] | int: ...
+
+    def insert_events(self, events: Iterable[JourneyEvent]) -> int: ...
+
+    def count(self) -> int: ...
+
+
 class EventStore:
+    """The embedded store: DuckDB, fed with Arrow tables."""
+
     def __init__(self, database: EventDatabase) -> None:
         self.database = database
 
@@ -225,7 +237,7 @@ class Ingestion:
     customers and sessions they mention can be recorded on the way.
     """
 
-    def __init__(self, store: EventStore, on_accepted: AcceptedHook | None = None):
+    def __init__(self, store: Store, on_accepted: AcceptedHook | None = None):
         self.store = store
         self.on_accepted = on_accepted
 

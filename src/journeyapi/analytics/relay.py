@@ -1,4 +1,4 @@
-"""The outbox relay: moves journey events from the SQLite outbox to DuckDB.
+"""The outbox relay: moves journey events from the outbox to the event store.
 
 Each round inserts a slice of the outbox into the event store (events already
 there are ignored, by id) and only then acknowledges it. A crash between the
@@ -13,14 +13,14 @@ import logging
 import threading
 
 from journeyapi.analytics import outbox
-from journeyapi.analytics.events import EventStore
+from journeyapi.analytics.events import Store
 from journeyapi.storage.database import Database
 
 logger = logging.getLogger(__name__)
 
 
 class OutboxRelay:
-    def __init__(self, db: Database, store: EventStore, batch_size: int = 1000):
+    def __init__(self, db: Database, store: Store, batch_size: int = 1000):
         self.db = db
         self.store = store
         self.batch_size = batch_size

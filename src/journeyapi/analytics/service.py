@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from journeyapi.analytics import query as queries
-from journeyapi.analytics.compiler import DuckDBDialect
+from journeyapi.analytics.bulk import BulkImport
+from journeyapi.analytics.compiler import Dialect, DuckDBDialect
 from journeyapi.analytics.engine import AggregateEngine
 from journeyapi.analytics.errors import MissingField, TooManyEvents
 from journeyapi.analytics.events import (
@@ -16,6 +17,12 @@ from journeyapi.analytics.events import (
     Ingestion,
     IngestResult,
 )
+from journeyapi.analytics.lines import LineImport
+from journeyapi.analytics.postgres import (
+    PostgresDialect,
+    PostgresEventDatabase,
+    PostgresEventStore,
+)
 from journeyapi.analytics.relay import OutboxRelay
 from journeyapi.config import Settings
 from journeyapi.errors import InvalidValue
@@ -23,7 +30,7 @@ from journeyapi.models.analytics import (
     JourneyAggregateQueryResponse,
     JourneyAggregationQuery,
 )
-from journeyapi.storage.database import Database, SqliteDatabase
+from journeyapi.storage.database import Database, PostgresDatabase, SqliteDatabase
 from journeyapi.storage.eventdb import EventDatabase, events_path_for
 
 MAX_EVENTS_PER_REQUEST = 10_000
@@ -33,17 +40,34 @@ class AnalyticsService:
     def __init__(
         self, db: Database, settings: Settings, on_accepted: AcceptedHook | None = None
     ) -> None:
-        path = settings.events_database or events_path_for(
-            db.path if isinstance(db, SqliteDatabase) else "journeyapi.db"
-        )
         self.settings = settings
-        self.event_database = EventDatabase(path, settings.events_threads, SCHEMA)
-        self.events = EventStore(self.event_database)
+        self.event_database: EventDatabase | PostgresEventDatabase
+        self.events: EventStore | PostgresEventStore
+        dialect: Dialect
+        if isinstance(db, PostgresDatabase) and not settings.events_database:
+            # Every server process must see the same events: they live in the
+            # shared database.
+            self.event_database = PostgresEventDatabase(db.url)
+            self.events = PostgresEventStore(self.event_database)
+            dialect = PostgresDialect()
+        else:
+            path = settings.events_database or events_path_for(
+                db.path if isinstance(db, SqliteDatabase) else "journeyapi.db"
+            )
+            self.event_database = EventDatabase(path, settings.events_threads, SCHEMA)
+            self.events = EventStore(self.event_database)
+            dialect = DuckDBDialect()
         self.ingestion = Ingestion(self.events, on_accepted)
         self.relay = OutboxRelay(db, self.events)
         self.engine = AggregateEngine(
-            self.event_database, DuckDBDialect(), before_query=self.relay.run
+            self.event_database, dialect, before_query=self.relay.run
         )
+
+    def line_import(self) -> BulkImport | LineImport:
+        """What a JSON Lines import goes through, for this event store."""
+        if isinstance(self.events, EventStore):
+            return BulkImport(self.ingestion)
+        return LineImport(self.ingestion)
 
     def validate(self, body: JourneyAggregationQuery | None) -> queries.Query:
         return queries.validate(body, self.settings.aggregate_max_interval_days)

@@ -10,7 +10,6 @@ import click
 import orjson
 from tqdm import tqdm
 
-from journeyapi.analytics.bulk import BulkImport
 from journeyapi.analytics.events import IngestResult, Rejection
 from journeyapi.analytics.service import AnalyticsService
 from journeyapi.cli import database_option, opened
@@ -75,7 +74,7 @@ def import_events(
                     update={"events_database": events_database}
                 ),
             )
-        importer = BulkImport(analytics.ingestion)
+        importer = analytics.line_import()
         try:
             with (
                 file.open("rb") as handle,

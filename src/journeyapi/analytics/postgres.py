@@ -1,0 +1,207 @@
+"""The journey event store on PostgreSQL, for servers that share one database.
+
+In production every server process sees the same events, so they live in the
+PostgreSQL database that holds the transactional data, in one table of their own.
+The table is the event store's, not the migrations': it is created on first use,
+as the embedded DuckDB store creates its own.
+
+The aggregate SQL is the compiler's; this module only spells it for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from journeyapi.analytics.catalogue import DIMENSIONS
+from journeyapi.analytics.compiler import NUMBER_PATTERN
+from journeyapi.analytics.events import COLUMNS, TABLE, Batch, row_of_event
+from journeyapi.models.events import JourneyEvent
+from journeyapi.storage.database import libpq_url
+
+# Any fixed number: every process agrees on it, and it differs from the store's.
+SCHEMA_LOCK_KEY = 0x6A6576656E7473
+
+_DIMENSION_COLUMNS = ",\n    ".join(
+    f"{d.column} {'text[]' if d.multivalued else 'text'}" for d in DIMENSIONS.values()
+)
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    id text PRIMARY KEY,
+    event_type text NOT NULL,
+    event_time timestamp NOT NULL,
+    session_id text,
+    {_DIMENSION_COLUMNS}
+);
+CREATE INDEX IF NOT EXISTS ix_{TABLE}_time_type ON {TABLE} (event_time, event_type)
+"""
+
+# A batch is copied here first; the instant comes as epoch microseconds, as it
+# does for every store.
+_STAGE = (
+    "CREATE TEMPORARY TABLE incoming_events (id text, event_type text,"
+    " event_time bigint, session_id text, "
+    + ", ".join(
+        f"{d.column} {'text[]' if d.multivalued else 'text'}"
+        for d in DIMENSIONS.values()
+    )
+    + ") ON COMMIT DROP"
+)
+
+# The incoming rows carry the instant as epoch microseconds, as every store's
+# rows do; this turns them into a timestamp without a float in between.
+_FROM_STAGE = ", ".join(
+    "TIMESTAMP 'epoch' + event_time * INTERVAL '1 microsecond'"
+    if column == "event_time"
+    else column
+    for column in COLUMNS
+)
+
+
+class PostgresDialect:
+    """How the compiler's statement is spelled for PostgreSQL."""
+
+    def placeholder(self) -> str:
+        return "%s"
+
+    def timestamp(self, instant: datetime) -> str:
+        utc = instant.astimezone(UTC).replace(tzinfo=None)
+        return f"TIMESTAMP '{utc.isoformat(sep=' ')}'"
+
+    def epoch_microseconds(self, expression: str) -> str:
+        # extract() answers an exact numeric on PostgreSQL 14 and newer.
+        return f"(extract(epoch FROM {expression}) * 1000000)::bigint"
+
+    def divide(self, numerator: str, denominator: str) -> str:
+        # Both sides are bigint and the numerator is never negative here, so
+        # the integer division truncates exactly as a floor would.
+        return f"(({numerator}) / ({denominator}))"
+
+    def as_number(self, expression: str) -> str:
+        return (
+            f"CASE WHEN {expression} ~ '^(?:{NUMBER_PATTERN})$'"
+            f" THEN CAST({expression} AS double precision) END"
+        )
+
+    def has_values(self, column: str) -> str:
+        return f"coalesce(cardinality({column}), 0) > 0"
+
+    def list_contains(self, column: str, placeholder: str) -> str:
+        return f"{placeholder} = ANY({column})"
+
+    def list_any(self, column: str, variable: str, condition: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM unnest({column}) AS u({variable})"
+            f" WHERE {condition})"
+        )
+
+    def unnest_or_null(self, column: str) -> str:
+        return (
+            f"unnest(CASE WHEN cardinality({column}) > 0 THEN {column}"
+            " ELSE ARRAY[NULL]::text[] END)"
+        )
+
+    def joined(self, column: str) -> str:
+        return (
+            f"CASE WHEN cardinality({column}) > 0"
+            f" THEN array_to_string({column}, ',') END"
+        )
+
+    def count_where(self, condition: str) -> str:
+        return f"count(*) FILTER (WHERE {condition})"
+
+
+class PostgresEventDatabase:
+    """Connections of the event store, one per thread, rows as plain tuples."""
+
+    def __init__(self, url: str) -> None:
+        self._dsn = libpq_url(url)
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+        self._ready = False
+        # The server writes from one thread at a time, as on DuckDB; across
+        # processes the primary key keeps every event once.
+        self.write_lock = threading.Lock()
+
+    def connection(self) -> Any:
+        import psycopg
+
+        connection = getattr(self._local, "connection", None)
+        if connection is None or connection.broken or connection.closed:
+            connection = psycopg.connect(self._dsn, autocommit=True)
+            self._local.connection = connection
+            with self._lock:
+                self._all.append(connection)
+        if not self._ready:
+            self._create_schema(connection)
+        return connection
+
+    def _create_schema(self, connection: Any) -> None:
+        # Two processes creating the same table at once would collide in the
+        # catalogue; the lock makes the second find it made.
+        with connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
+            connection.execute(SCHEMA)
+        self._ready = True
+
+    @contextmanager
+    def cursor(self) -> Iterator[Any]:
+        with self.connection().cursor() as cursor:
+            yield cursor
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._all:
+                connection.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+class PostgresEventStore:
+    """Events in batches: copied to a staging table, then added unless present."""
+
+    def __init__(self, database: PostgresEventDatabase) -> None:
+        self.database = database
+
+    def insert(self, batch: Batch, returning: bool = False) -> list[str] | int:
+        """Add the batch's events that are new; answers their ids or their count."""
+        if not len(batch):
+            return [] if returning else 0
+        tail = " RETURNING id" if returning else ""
+        names = ", ".join(COLUMNS)
+        with self.database.write_lock:
+            connection = self.database.connection()
+            with connection.transaction(), connection.cursor() as cursor:
+                cursor.execute(_STAGE)
+                with cursor.copy(f"COPY incoming_events ({names}) FROM STDIN") as copy:
+                    for row in batch.rows:
+                        copy.write_row(row)
+                cursor.execute(
+                    f"INSERT INTO {TABLE} ({names})"
+                    f" SELECT {_FROM_STAGE} FROM incoming_events"
+                    f" ON CONFLICT (id) DO NOTHING{tail}"
+                )
+                found = cursor.fetchall() if returning else None
+                count = cursor.rowcount
+        if returning:
+            assert found is not None
+            return [str(row[0]) for row in found]
+        return int(count)
+
+    def insert_events(self, events: Iterable[JourneyEvent]) -> int:
+        batch = Batch()
+        for index, event in enumerate(events):
+            batch.add(row_of_event(event), index, event)
+        inserted = self.insert(batch)
+        assert isinstance(inserted, int)
+        return inserted
+
+    def count(self) -> int:
+        with self.database.cursor() as cursor:
+            found = cursor.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
+        return int(found[0]) if found else 0
