@@ -8,6 +8,11 @@ from journeyapi.actiontargets.service import ActionTargetService
 from journeyapi.auth.service import AuthService
 from journeyapi.clock import Clock, SystemClock
 from journeyapi.config import Settings
+from journeyapi.segments.assignments import AssignmentService
+from journeyapi.segments.catalog import SegmentService
+from journeyapi.segments.contacts import ExternalContactService
+from journeyapi.segments.customers import CustomerService
+from journeyapi.segments.sessions import SessionService
 from journeyapi.storage.database import Database
 
 
@@ -18,17 +23,37 @@ class Services:
     clock: Clock
     auth: AuthService
     action_targets: ActionTargetService
+    segments: SegmentService
+    customers: CustomerService
+    external_contacts: ExternalContactService
+    sessions: SessionService
+    assignments: AssignmentService
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
         clock = clock or SystemClock()
         db = Database(settings.database_url)
+        customers = CustomerService(db, clock)
+        contacts = ExternalContactService(db, clock, customers)
+        sessions = SessionService(db, clock, customers)
         return cls(
             settings=settings,
             db=db,
             clock=clock,
             auth=AuthService(db, clock, settings.token_lifetime_seconds),
             action_targets=ActionTargetService(db, clock),
+            segments=SegmentService(db, clock),
+            customers=customers,
+            external_contacts=contacts,
+            sessions=sessions,
+            assignments=AssignmentService(
+                db,
+                clock,
+                customers,
+                contacts,
+                sessions,
+                settings.max_segment_assignments_per_request,
+            ),
         )
 
     def close(self) -> None:

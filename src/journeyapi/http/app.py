@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,6 +19,8 @@ from journeyapi.config import Settings
 from journeyapi.http import errors
 from journeyapi.http.middleware import RequestContextMiddleware
 from journeyapi.http.openapi import finish_document
+from journeyapi.segments.expiry import sweep_forever
+from journeyapi.segments.routes import router as segment_routes
 from journeyapi.services import Services
 from journeyapi.storage import migrate
 
@@ -34,7 +38,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate.upgrade(settings.database_url)
+        sweep = None
+        if settings.expiry_sweep_seconds > 0:
+            sweep = asyncio.create_task(
+                sweep_forever(services.assignments, settings.expiry_sweep_seconds)
+            )
         yield
+        if sweep is not None:
+            sweep.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweep
         services.close()
 
     # The docs page comes with Swagger UI's files instead of loading them from a
@@ -57,6 +70,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     errors.install(app)
     app.include_router(oauth_routes)
     app.include_router(action_target_routes)
+    app.include_router(segment_routes)
     app.add_middleware(RequestContextMiddleware)
     _document_openapi(app)
     return app
