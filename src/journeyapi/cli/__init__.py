@@ -305,5 +305,10 @@ def demo_load(database: str) -> None:
     )
 
 
+# Imported last: the area modules import the helpers above.
+from journeyapi.cli import segments as _segments  # noqa: E402
+
+_segments.register(main)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -44,6 +44,7 @@ _TARGETS: tuple[tuple[str, str, tuple[str, ...], tuple[float, int], str], ...] =
 class DemoSummary:
     action_targets_added: int
     client_added: bool
+    segments_added: int = 0
 
 
 def demo_action_targets() -> list[ActionTarget]:
@@ -83,4 +84,7 @@ def load_demo(services: Services) -> DemoSummary:
             client_id=DEMO_CLIENT_ID,
             client_secret=DEMO_CLIENT_SECRET,
         )
-    return DemoSummary(summary.created, client_added)
+    from journeyapi.demo.segments import load_segment_demo
+
+    segments_added = load_segment_demo(services)
+    return DemoSummary(summary.created, client_added, segments_added)
