@@ -50,6 +50,20 @@ class Settings(BaseSettings):
     aggregate_max_interval_days: int = Field(
         default=366, ge=1, description="The longest interval an aggregate query takes."
     )
+    expiry_sweep_seconds: float = Field(
+        default=60,
+        ge=0,
+        description=(
+            "How often the server writes lapsed segment assignments down as"
+            " unassigned; 0 turns the sweep off (reads are right either way)."
+        ),
+    )
+    max_segment_assignments_per_request: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="Most items one assign/unassign request may carry.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     access_log: bool = True
 

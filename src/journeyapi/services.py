@@ -9,6 +9,11 @@ from journeyapi.analytics.service import AnalyticsService
 from journeyapi.auth.service import AuthService
 from journeyapi.clock import Clock, SystemClock
 from journeyapi.config import Settings
+from journeyapi.segments.assignments import AssignmentService
+from journeyapi.segments.catalog import SegmentService
+from journeyapi.segments.contacts import ExternalContactService
+from journeyapi.segments.customers import CustomerService
+from journeyapi.segments.sessions import SessionService
 from journeyapi.storage.database import Database, open_database
 
 
@@ -20,18 +25,40 @@ class Services:
     auth: AuthService
     action_targets: ActionTargetService
     analytics: AnalyticsService
+    segments: SegmentService
+    customers: CustomerService
+    external_contacts: ExternalContactService
+    sessions: SessionService
+    assignments: AssignmentService
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
         clock = clock or SystemClock()
         db = open_database(settings.database_url)
+        customers = CustomerService(db, clock)
+        contacts = ExternalContactService(db, clock, customers)
+        sessions = SessionService(db, clock, customers)
         return cls(
             settings=settings,
             db=db,
             clock=clock,
             auth=AuthService(db, clock, settings.token_lifetime_seconds),
             action_targets=ActionTargetService(db, clock),
-            analytics=AnalyticsService(db, settings),
+            segments=SegmentService(db, clock),
+            customers=customers,
+            external_contacts=contacts,
+            sessions=sessions,
+            assignments=AssignmentService(
+                db,
+                clock,
+                customers,
+                contacts,
+                sessions,
+                settings.max_segment_assignments_per_request,
+            ),
+            analytics=AnalyticsService(
+                db, settings, on_accepted=customers.record_from_events
+            ),
         )
 
     def close(self) -> None:

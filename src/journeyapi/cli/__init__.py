@@ -328,6 +328,7 @@ def demo_load(database: str) -> None:
 
 
 # Commands in modules of their own import this one, so they are added last.
+from journeyapi.cli import segments as segment_commands  # noqa: E402
 from journeyapi.cli.api import api as api_group  # noqa: E402
 from journeyapi.cli.check import check  # noqa: E402
 from journeyapi.cli.events import events as events_group  # noqa: E402
@@ -335,6 +336,7 @@ from journeyapi.cli.events import events as events_group  # noqa: E402
 main.add_command(api_group)
 main.add_command(check)
 main.add_command(events_group)
+segment_commands.register(main)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

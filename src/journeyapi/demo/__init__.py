@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from journeyapi.auth.permissions import ALL_PERMISSIONS
 from journeyapi.demo.journeys import journey_events
+from journeyapi.demo.segments import load_segment_demo
 from journeyapi.models.actiontargets import ActionTarget, ServiceLevel
 from journeyapi.models.common import KeyValue
 from journeyapi.services import Services
@@ -46,6 +47,7 @@ class DemoSummary:
     action_targets_added: int
     client_added: bool
     journey_events_added: int = 0
+    segments_added: int = 0
 
 
 def demo_action_targets() -> list[ActionTarget]:
@@ -85,5 +87,6 @@ def load_demo(services: Services) -> DemoSummary:
             client_id=DEMO_CLIENT_ID,
             client_secret=DEMO_CLIENT_SECRET,
         )
+    segments_added = load_segment_demo(services)
     events = services.analytics.add_items(list(enumerate(journey_events())))
-    return DemoSummary(summary.created, client_added, events.accepted)
+    return DemoSummary(summary.created, client_added, events.accepted, segments_added)

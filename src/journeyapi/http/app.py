@@ -20,6 +20,8 @@ from journeyapi.config import Settings
 from journeyapi.http import errors
 from journeyapi.http.middleware import RequestContextMiddleware
 from journeyapi.http.openapi import finish_document
+from journeyapi.segments.expiry import sweep_forever
+from journeyapi.segments.routes import router as segment_routes
 from journeyapi.services import Services
 from journeyapi.storage import migrate
 
@@ -42,10 +44,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 settings.events_relay_interval_seconds
             )
         )
+        sweep = None
+        if settings.expiry_sweep_seconds > 0:
+            sweep = asyncio.create_task(
+                sweep_forever(services.assignments, settings.expiry_sweep_seconds)
+            )
         yield
-        relay.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await relay
+        for task in (relay, sweep):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         services.close()
 
     # The docs page comes with Swagger UI's files instead of loading them from a
@@ -69,6 +78,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(oauth_routes)
     app.include_router(action_target_routes)
     app.include_router(analytics_routes)
+    app.include_router(segment_routes)
     app.add_middleware(RequestContextMiddleware)
     _document_openapi(app)
     return app

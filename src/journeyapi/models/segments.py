@@ -107,3 +107,47 @@ class SegmentAssignmentsUpdate(WireModel):
 
     segment_id: str
     state: AssignmentState
+
+
+# The later Genesys design (``/api/v2/externalcontacts/contacts/{id}/journey/
+# segments``): leaner assignments and an assign/unassign request of segment ids.
+
+
+class SegmentRef(WireModel):
+    id: str
+    self_uri: str | None = None
+
+
+class ContactSegmentAssignment(WireModel):
+    date_assigned: UtcDateTime | None = None
+    date_for_unassignment: UtcDateTime | None = None
+    segment: SegmentRef | None = None
+    external_contact: AddressableEntityRef | None = None
+    session: AddressableEntityRef | None = None
+
+
+class ContactSegmentAssignmentListing(WireModel):
+    entities: list[ContactSegmentAssignment]
+
+
+class SegmentForAssignment(WireModel):
+    id: str
+
+
+class SegmentAssignments(WireModel):
+    segments: list[SegmentForAssignment] | None = None
+
+
+class UpdateSegmentAssignmentRequest(WireModel):
+    assign: SegmentAssignments | None = None
+    unassign: SegmentAssignments | None = None
+
+
+class UnprocessedSegmentAssignments(WireModel):
+    assign: SegmentAssignments | None = None
+    unassign: SegmentAssignments | None = None
+    count: int
+
+
+class UpdateSegmentAssignmentResponse(WireModel):
+    unprocessed_items: UnprocessedSegmentAssignments

@@ -84,3 +84,119 @@ journey_event_outbox = Table(
     Column("body", Text, nullable=False),
     Column("created_ms", BigInteger, nullable=False),
 )
+
+segments = Table(
+    "segments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("display_name", Text, nullable=False),
+    Column("description", Text),
+    Column("color", String(16)),
+    Column("scope", String(16), nullable=False),
+    Column("is_active", Integer, nullable=False),
+    Column("should_display_to_agent", Integer, nullable=False),
+    Column("assignment_expiration_days", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("modified_ms", BigInteger, nullable=False),
+    Index("ix_segments_display_name_id", "display_name", "id"),
+)
+
+# A customer is known only by its identities: (type, value) pairs such as
+# ("email", "ann@example.com"); ``id`` is journeyapi's own key.
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+customer_identities = Table(
+    "customer_identities",
+    metadata,
+    Column("id_type", Text, primary_key=True),
+    Column("id_value", Text, primary_key=True),
+    Column(
+        "customer",
+        String(36),
+        ForeignKey("customers.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("created_ms", BigInteger, nullable=False),
+    Index("ix_customer_identities_customer", "customer"),
+)
+
+external_contacts = Table(
+    "external_contacts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column(
+        "customer",
+        String(36),
+        ForeignKey("customers.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("body", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("modified_ms", BigInteger, nullable=False),
+    Index("ix_external_contacts_customer", "customer"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("type", Text, nullable=False),
+    Column(
+        "customer",
+        String(36),
+        ForeignKey("customers.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("customer_id_type", Text, nullable=False),
+    Column("customer_id", Text, nullable=False),
+    Column("start_ms", BigInteger, nullable=False),
+    Column("end_ms", BigInteger),
+    Index("ix_sessions_customer", "customer"),
+)
+
+# One row per (segment, subject): the subject is the customer for a
+# customer-scoped segment and the session for a session-scoped one, so that
+# assigning again updates the row instead of adding one. ``expires_ms`` is when
+# the assignment lapses on its own; reads treat a lapsed row as unassigned
+# whether or not the sweep has written that down yet.
+segment_assignments = Table(
+    "segment_assignments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column(
+        "segment_id",
+        String(36),
+        ForeignKey("segments.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("subject", String(64), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("segment_version", Integer, nullable=False),
+    Column(
+        "customer",
+        String(36),
+        ForeignKey("customers.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("customer_id_type", Text, nullable=False),
+    Column("customer_id", Text, nullable=False),
+    Column("session_id", String(64), ForeignKey("sessions.id", ondelete="CASCADE")),
+    Column("external_contact_id", String(36)),
+    Column("state", String(16), nullable=False),
+    Column("assigned_ms", BigInteger, nullable=False),
+    Column("unassigned_ms", BigInteger),
+    Column("modified_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger),
+    Index(
+        "ux_segment_assignments_segment_subject", "segment_id", "subject", unique=True
+    ),
+    Index("ix_segment_assignments_customer", "customer", "modified_ms"),
+    Index("ix_segment_assignments_session", "session_id"),
+    Index("ix_segment_assignments_expiry", "state", "expires_ms"),
+)

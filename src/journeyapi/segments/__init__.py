@@ -1,0 +1,1 @@
+"""Segments, customers, external contacts, sessions and segment assignments."""
