@@ -251,7 +251,7 @@ SELECT * FROM (
       THEN a.expires_ms ELSE a.modified_ms END AS sort_ms
   FROM (SELECT {ASSIGNMENT_COLUMNS} FROM segment_assignments WHERE {{where}}) a
   LEFT JOIN sessions s ON s.id = a.session_id
-) WHERE {{filters}}
+) AS listed WHERE {{filters}}
 ORDER BY sort_ms DESC, id
 LIMIT :limit
 """
