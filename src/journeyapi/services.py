@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from journeyapi.actiontargets.service import ActionTargetService
+from journeyapi.auth.ratelimit import RateLimiter, rate_limiter
 from journeyapi.auth.service import AuthService
 from journeyapi.clock import Clock, SystemClock
 from journeyapi.config import Settings
+from journeyapi.faults.service import FaultService
+from journeyapi.limits import Limits
 from journeyapi.storage.database import Database, open_database
 
 
@@ -18,6 +21,9 @@ class Services:
     clock: Clock
     auth: AuthService
     action_targets: ActionTargetService
+    limits: Limits
+    rate_limiter: RateLimiter
+    faults: FaultService
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -29,6 +35,11 @@ class Services:
             clock=clock,
             auth=AuthService(db, clock, settings.token_lifetime_seconds),
             action_targets=ActionTargetService(db, clock),
+            limits=Limits.from_settings(settings),
+            rate_limiter=rate_limiter(
+                settings.rate_limit_per_minute, settings.rate_limit_store, clock, db
+            ),
+            faults=FaultService(db, clock, settings.fault_refresh_seconds),
         )
 
     def close(self) -> None:
