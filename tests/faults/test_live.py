@@ -5,6 +5,9 @@ These double as the README's example of testing retry logic against journeyapi.
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +22,8 @@ from tests.conformance.conftest import RunningServer, running_server
 FAULTS = "/api/v2/journeyapi/faults"
 TARGET_ID = str(demo_action_targets()[0].id)
 TARGET = f"/api/v2/journey/actiontargets/{TARGET_ID}"
+
+README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 
 FILE = f"""\
 - method: GET
@@ -104,3 +109,21 @@ def test_without_retries_the_client_reports_each_fault(
     assert raised.value.status == 503
     assert raised.value.code == "service.unavailable"
     assert str(target.id) == TARGET_ID
+
+
+def test_the_readme_example_retries_through_two_503s(
+    live: tuple[RunningServer, dict[str, str]],
+) -> None:
+    server, _headers = live
+    found = re.search(
+        r"<!-- fault-example -->\n```python\n(.*?)```", README, flags=re.DOTALL
+    )
+    assert found is not None
+    script = found.group(1).replace("http://127.0.0.1:8080", server.base_url)
+
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == "Billing\n"
