@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from pathlib import Path
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from journeyapi.storage.database import backend_of
 
@@ -67,9 +68,58 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     access_log: bool = True
 
+    # Rate limiting, per access token, in fixed one-minute windows.
+    rate_limit_per_minute: int = Field(
+        default=300,
+        ge=0,
+        description="Requests one token may make per minute; 0 turns the limit off.",
+    )
+    rate_limit_store: Literal["auto", "memory", "database"] = Field(
+        default="auto",
+        description=(
+            "Where the counters live: auto is the database on PostgreSQL (shared by"
+            " every server process) and memory on SQLite (one process)."
+        ),
+    )
+
+    # Request limits, checked before a request reaches its route.
+    max_body_bytes: int = Field(default=1_048_576, ge=1)
+    max_json_depth: int = Field(default=32, ge=1)
+    max_path_parameter_length: int = Field(default=256, ge=1)
+    # Limits the areas apply to their own bodies (see journeyapi.limits).
+    max_string_length: int = Field(default=1000, ge=1)
+    max_aggregate_views: int = Field(default=10, ge=1)
+    max_aggregate_group_by: int = Field(default=10, ge=1)
+    max_aggregate_predicates: int = Field(default=50, ge=1)
+    aggregate_query_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Origins a browser may call the API from, comma-separated; none means"
+            " no CORS headers at all."
+        ),
+    )
+
+    faults_file: Path | None = Field(
+        default=None, description="A YAML or JSON file of faults to inject."
+    )
+    fault_refresh_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often a server process re-reads the faults table.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:
         # Raises UnsupportedDatabase, a ValueError, which names what is allowed.
         backend_of(value)
+        return value
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value

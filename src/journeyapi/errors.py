@@ -153,6 +153,50 @@ class UnsupportedMediaType(ApiError):
     )
 
 
+class RequestEntityTooLarge(ApiError):
+    status = 413
+    code = "request.entity.too.large"
+    template = "The request is over the size limit. Maximum bytes: {maximum}"
+
+    def __init__(self, maximum: int) -> None:
+        super().__init__({"maximum": str(maximum)})
+
+
+class TooManyRequests(ApiError):
+    status = 429
+    code = "too.many.requests.retry.after"
+    template = (
+        "Rate limit exceeded the maximum. Retry the request in [{seconds}] seconds"
+    )
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(
+            {"seconds": str(retry_after_seconds)},
+            headers={"Retry-After": str(retry_after_seconds)},
+        )
+
+
+class BadGateway(ApiError):
+    status = 502
+    code = "bad.gateway"
+    template = "Bad Gateway - The server received an invalid response from upstream."
+
+
+class ServiceUnavailable(ApiError):
+    status = 503
+    code = "service.unavailable"
+    template = (
+        "Service Unavailable - The server is currently unavailable (because it is "
+        "overloaded or down for maintenance)."
+    )
+
+
+class RequestTimeout(ApiError):
+    status = 504
+    code = "request.timeout"
+    template = "The request timed out."
+
+
 class InternalServerError(ApiError):
     """The answer to any exception the code did not expect: always a bug."""
 

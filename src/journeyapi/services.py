@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 from journeyapi.actiontargets.service import ActionTargetService
 from journeyapi.analytics.service import AnalyticsService
+from journeyapi.auth.ratelimit import RateLimiter, rate_limiter
 from journeyapi.auth.service import AuthService
 from journeyapi.clock import Clock, SystemClock
 from journeyapi.config import Settings
+from journeyapi.faults.service import FaultService
+from journeyapi.limits import Limits
 from journeyapi.segments.assignments import AssignmentService
 from journeyapi.segments.catalog import SegmentService
 from journeyapi.segments.contacts import ExternalContactService
@@ -30,6 +33,9 @@ class Services:
     external_contacts: ExternalContactService
     sessions: SessionService
     assignments: AssignmentService
+    limits: Limits
+    rate_limiter: RateLimiter
+    faults: FaultService
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -59,6 +65,11 @@ class Services:
             analytics=AnalyticsService(
                 db, settings, on_accepted=customers.record_from_events
             ),
+            limits=Limits.from_settings(settings),
+            rate_limiter=rate_limiter(
+                settings.rate_limit_per_minute, settings.rate_limit_store, clock, db
+            ),
+            faults=FaultService(db, clock, settings.fault_refresh_seconds),
         )
 
     def close(self) -> None:

@@ -83,7 +83,7 @@ async def list_action_targets(
         " Read-only and unknown properties are ignored."
     ),
     dependencies=[json_content],
-    responses=error_responses(400, 401, 403, 404, 415, 429),
+    responses=error_responses(400, 401, 403, 404, 413, 415, 429),
 )
 async def patch_action_target(
     actionTargetId: str,
@@ -104,7 +104,7 @@ async def patch_action_target(
         " administrator provision them. `id` is generated unless given."
     ),
     dependencies=[json_content],
-    responses=error_responses(400, 401, 403, 409, 415, 429),
+    responses=error_responses(400, 401, 403, 409, 413, 415, 429),
 )
 async def create_action_target(
     caller: Annotated[Caller, requires(ACTION_TARGET_ADD)],

@@ -34,6 +34,9 @@ JOURNEY_EVENT_ADD = "journey:event:add"
 
 JOURNEY_AGGREGATE_VIEW = "analytics:journeyAggregate:view"
 
+# Extension permission: injecting faults breaks the service for every caller.
+FAULT_EDIT = "journeyapi:fault:edit"
+
 ALL_PERMISSIONS: tuple[str, ...] = (
     ACTION_TARGET_VIEW,
     ACTION_TARGET_EDIT,
@@ -54,6 +57,7 @@ ALL_PERMISSIONS: tuple[str, ...] = (
     SESSION_ADD,
     JOURNEY_EVENT_ADD,
     JOURNEY_AGGREGATE_VIEW,
+    FAULT_EDIT,
 )
 
 ROLES: dict[str, tuple[str, ...]] = {

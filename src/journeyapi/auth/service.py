@@ -29,6 +29,7 @@ from journeyapi.errors import (
     BadRequest,
     CredentialsExpired,
     MissingAnyPermissions,
+    NotFound,
 )
 from journeyapi.storage.database import Database
 
@@ -55,10 +56,19 @@ class Principal:
 
     client_id: str
     permissions: frozenset[str]
+    # The stored (keyed) hash of the caller's token: what its rate is counted by.
+    token_hash: str = ""
 
     def require_any(self, *permissions: str) -> None:
         if not self.permissions.intersection(permissions):
             raise MissingAnyPermissions(permissions)
+
+
+class UnknownClient(NotFound):
+    template = "No OAuth client has the id [{clientId}]."
+
+    def __init__(self, client_id: str) -> None:
+        super().__init__({"clientId": client_id})
 
 
 @lru_cache(maxsize=256)
@@ -135,12 +145,27 @@ class AuthService:
         if not token:
             raise AuthenticationRequired()
 
-        row = store.find_token(self._db, self._hash_token(token))
+        # The token is found by its keyed hash, never compared as text: the
+        # time the lookup takes says nothing about how close a guess came.
+        token_hash = self._hash_token(token)
+        row = store.find_token(self._db, token_hash)
         if row is None:
             raise BadCredentials()
         if row["expires_ms"] <= to_millis(self._clock.now()):
             raise CredentialsExpired()
-        return Principal(row["client_id"], _parse_permissions(row["permissions"]))
+        return Principal(
+            row["client_id"], _parse_permissions(row["permissions"]), token_hash
+        )
+
+    def revoke_client_tokens(self, client_id: str) -> int:
+        """Revoke every token of a client; answers how many there were."""
+        if not self.client_exists(client_id):
+            raise UnknownClient(client_id)
+        return store.delete_client_tokens(self._db, client_id)
+
+    def revoke_token(self, token: str) -> bool:
+        """Revoke one token; ``False`` when no such token exists."""
+        return store.delete_token(self._db, self._hash_token(token.strip())) > 0
 
     def _hash_token(self, token: str) -> str:
         if self._key is None:

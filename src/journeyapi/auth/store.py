@@ -74,6 +74,20 @@ def find_token(db: Database, token_hash: str) -> Row | None:
     )
 
 
+def delete_client_tokens(db: Database, client_id: str) -> int:
+    return db.execute(
+        "DELETE FROM oauth_tokens WHERE client_id = :client_id",
+        {"client_id": client_id},
+    )
+
+
+def delete_token(db: Database, token_hash: str) -> int:
+    return db.execute(
+        "DELETE FROM oauth_tokens WHERE token_hash = :token_hash",
+        {"token_hash": token_hash},
+    )
+
+
 def token_key(db: Database) -> bytes:
     """The key tokens are hashed with, made once and shared by every process."""
     db.execute(

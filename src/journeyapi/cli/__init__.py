@@ -85,6 +85,13 @@ def main() -> None:
 )
 @click.option("--access-log/--no-access-log", default=True, show_default=True)
 @click.option(
+    "--faults",
+    "faults_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="JOURNEYAPI_FAULTS_FILE",
+    help="Put the faults of this YAML or JSON file in force.",
+)
+@click.option(
     "--workers",
     type=click.IntRange(1, 64),
     default=1,
@@ -99,10 +106,13 @@ def serve(
     demo: bool,
     log_level: str,
     access_log: bool,
+    faults_file: Path | None,
     workers: int,
 ) -> None:
     """Run the API server (the schema is upgraded first)."""
     import uvicorn
+
+    from journeyapi.faults.files import FaultFileError, read_faults
 
     url = database_url(database)
     if workers > 1 and backend_of(url) != "postgresql":
@@ -115,12 +125,19 @@ def serve(
     with opened(url) as services:
         if demo:
             _announce_demo(services, host, port)
+        if faults_file is not None:
+            try:
+                services.faults.replace(read_faults(faults_file))
+            except FaultFileError as exc:
+                raise click.ClickException(str(exc)) from exc
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s: %(message)s")
     # The app factory reads its settings from the environment, the one channel
     # that reaches every server process.
     os.environ["JOURNEYAPI_DATABASE_URL"] = url
     os.environ["JOURNEYAPI_LOG_LEVEL"] = log_level
+    # Loaded once, here: a worker loading it again would reset the counts.
+    os.environ.pop("JOURNEYAPI_FAULTS_FILE", None)
     uvicorn.run(
         "journeyapi.http.app:create_app_from_environment",
         factory=True,
@@ -332,10 +349,14 @@ from journeyapi.cli import segments as segment_commands  # noqa: E402
 from journeyapi.cli.api import api as api_group  # noqa: E402
 from journeyapi.cli.check import check  # noqa: E402
 from journeyapi.cli.events import events as events_group  # noqa: E402
+from journeyapi.cli.faults import faults  # noqa: E402
+from journeyapi.cli.tokens import tokens  # noqa: E402
 
 main.add_command(api_group)
 main.add_command(check)
 main.add_command(events_group)
+main.add_command(faults)
+main.add_command(tokens)
 segment_commands.register(main)
 
 if __name__ == "__main__":  # pragma: no cover

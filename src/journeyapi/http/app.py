@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
+from starlette.middleware.cors import CORSMiddleware
 
 from journeyapi import __version__
 from journeyapi.actiontargets.routes import router as action_target_routes
@@ -17,7 +18,11 @@ from journeyapi.analytics.routes import router as analytics_routes
 from journeyapi.auth.routes import router as oauth_routes
 from journeyapi.clock import Clock
 from journeyapi.config import Settings
+from journeyapi.faults.files import read_faults
+from journeyapi.faults.routes import router as fault_routes
 from journeyapi.http import errors
+from journeyapi.http.faults import FaultInjectionMiddleware
+from journeyapi.http.limits import RequestLimitsMiddleware
 from journeyapi.http.middleware import RequestContextMiddleware
 from journeyapi.http.openapi import finish_document
 from journeyapi.segments.expiry import sweep_forever
@@ -39,6 +44,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate.upgrade(settings.database_url)
+        if settings.faults_file is not None:
+            services.faults.replace(read_faults(settings.faults_file))
         relay = asyncio.create_task(
             services.analytics.relay.run_periodically(
                 settings.events_relay_interval_seconds
@@ -79,6 +86,26 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(action_target_routes)
     app.include_router(analytics_routes)
     app.include_router(segment_routes)
+    app.include_router(fault_routes)
+    # Added innermost first: a request meets the correlation id, then CORS,
+    # then any injected fault, then the size limits, then its route.
+    app.add_middleware(RequestLimitsMiddleware, limits=services.limits)
+    app.add_middleware(FaultInjectionMiddleware, faults=services.faults)
+    if settings.cors_allowed_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_allowed_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "ININ-Correlation-Id"],
+            expose_headers=[
+                "ININ-Correlation-Id",
+                "inin-ratelimit-count",
+                "inin-ratelimit-allowed",
+                "inin-ratelimit-reset",
+                "Retry-After",
+            ],
+            max_age=600,
+        )
     app.add_middleware(RequestContextMiddleware)
     _document_openapi(app)
     return app

@@ -2,8 +2,11 @@
 
 A route states the permissions it needs once, in its signature, as a parameter
 ``caller: Annotated[Caller, requires(...)]``; no handler checks permissions
-itself. The caller carries the services too: every dependency the framework
-solves costs tens of microseconds per request, so the hot routes take just one.
+itself. The same dependency counts the request against its token's rate limit
+(after the token is known, before the permission is checked: a refused request
+counts too) and refuses path parameters longer than the limit. The caller
+carries the services too: every dependency the framework solves costs tens of
+microseconds per request, so the hot routes take just one.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from typing import Any
 from fastapi import Depends, Request
 
 from journeyapi.auth.service import Principal
-from journeyapi.errors import UnsupportedMediaType
+from journeyapi.errors import NotFound, TooManyRequests, UnsupportedMediaType
+from journeyapi.http.context import RATE_LIMIT_KEY
 from journeyapi.services import Services
 
 
@@ -39,7 +43,20 @@ def requires(*any_of: str) -> Any:
     async def check(request: Request) -> Caller:
         services = services_of(request)
         principal = services.auth.authenticate(_bearer_token(request))
+
+        decision = services.rate_limiter.hit(principal.token_hash)
+        if decision is not None:
+            request.scope.setdefault("state", {})[RATE_LIMIT_KEY] = decision
+            if decision.exceeded:
+                raise TooManyRequests(decision.reset_seconds)
+
         principal.require_any(*any_of)
+
+        # No id of any kind is this long, so nothing with it can be found.
+        longest = services.limits.path_parameter_length
+        for value in request.path_params.values():
+            if len(value) > longest:
+                raise NotFound()
         return Caller(principal, services)
 
     return Depends(check)

@@ -1,4 +1,5 @@
-"""The outermost layer: correlation ids, standard headers, and the last-resort 500.
+"""The outermost layer: correlation ids, standard and security headers, the
+rate-limit headers, and the last-resort 500.
 
 Written as plain ASGI rather than Starlette's BaseHTTPMiddleware, which costs a
 task and a stream per request on the hot path.
@@ -12,8 +13,9 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from journeyapi.auth.ratelimit import RateDecision
 from journeyapi.errors import InternalServerError
-from journeyapi.http.context import CORRELATION_KEY
+from journeyapi.http.context import CORRELATION_KEY, RATE_LIMIT_KEY
 from journeyapi.http.responses import error_body
 
 logger = logging.getLogger(__name__)
@@ -27,7 +29,12 @@ _STANDARD_HEADERS = [
     (b"cache-control", b"no-cache, no-store, must-revalidate"),
     (b"pragma", b"no-cache"),
     (b"expires", b"0"),
+    # No sniffing a JSON answer into something a browser would run, no framing
+    # (clickjacking of the docs page), and no URLs leaked to other sites.
     (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"referrer-policy", b"no-referrer"),
 ]
 
 
@@ -41,7 +48,8 @@ class RequestContextMiddleware:
             return
 
         correlation_id = _correlation_id(scope)
-        scope.setdefault("state", {})[CORRELATION_KEY] = correlation_id
+        state = scope.setdefault("state", {})
+        state[CORRELATION_KEY] = correlation_id
         header = (b"ININ-Correlation-Id", correlation_id.encode())
         started = False
 
@@ -53,6 +61,7 @@ class RequestContextMiddleware:
                     *message.get("headers", []),
                     header,
                     *_STANDARD_HEADERS,
+                    *_rate_limit_headers(state.get(RATE_LIMIT_KEY)),
                 ]
             await send(message)
 
@@ -81,6 +90,16 @@ class RequestContextMiddleware:
                 }
             )
             await send({"type": "http.response.body", "body": body})
+
+
+def _rate_limit_headers(decision: RateDecision | None) -> list[tuple[bytes, bytes]]:
+    if decision is None:
+        return []
+    return [
+        (b"inin-ratelimit-count", str(decision.count).encode()),
+        (b"inin-ratelimit-allowed", str(decision.allowed).encode()),
+        (b"inin-ratelimit-reset", str(decision.reset_seconds).encode()),
+    ]
 
 
 def _correlation_id(scope: Scope) -> str:

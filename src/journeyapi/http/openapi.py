@@ -12,6 +12,7 @@ _DESCRIPTIONS = {
     403: "The token's client lacks the permission the operation needs.",
     404: "The resource does not exist.",
     409: "A resource with that id already exists.",
+    413: "The body is larger than the server accepts.",
     415: "The body is not JSON.",
     429: "Too many requests; retry after the time given.",
     500: "An unexpected condition on the server.",

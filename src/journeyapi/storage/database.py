@@ -15,7 +15,9 @@ Both backends give write transactions the same guarantee: they run one at a
 time. SQLite does so by itself (``BEGIN IMMEDIATE`` takes the write lock); on
 PostgreSQL every write transaction first takes one transaction-scoped advisory
 lock, so the services' read-check-write steps stay correct across any number of
-server processes while plain reads never wait.
+server processes while plain reads never wait. A single statement run outside
+``transaction()`` commits on its own and takes no such lock: an atomic upsert
+(a rate-limit counter) needs no more than the row it writes.
 """
 
 from __future__ import annotations

@@ -200,3 +200,25 @@ segment_assignments = Table(
     Index("ix_segment_assignments_session", "session_id"),
     Index("ix_segment_assignments_expiry", "state", "expires_ms"),
 )
+# Requests counted per access token (its stored hash) and one-minute window, on
+# PostgreSQL where several server processes share the counts.
+rate_limit_counters = Table(
+    "rate_limit_counters",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("window_start_ms", BigInteger, primary_key=True),
+    Column("count", Integer, nullable=False),
+)
+
+# Injected faults: the rule as JSON, and the counts every process shares
+# (``matched``: requests the rule matched; ``fired``: those it answered).
+faults = Table(
+    "faults",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("definition", Text, nullable=False),
+    Column("matched", Integer, nullable=False),
+    Column("fired", Integer, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)

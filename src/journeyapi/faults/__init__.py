@@ -1,0 +1,1 @@
+"""Fault injection: chosen routes answer with errors, slowly, or not at all."""
