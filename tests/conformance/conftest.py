@@ -18,6 +18,9 @@ import pytest
 from tests.databases import PostgresDatabases, sqlite_url
 
 
+STARTUP_SECONDS = 120
+
+
 @dataclass(frozen=True)
 class RunningServer:
     base_url: str
@@ -57,7 +60,9 @@ def _free_port() -> int:
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
+    # Start-up loads the demo data (tens of thousands of journey events), which
+    # takes a while on a busy machine, most of all into PostgreSQL.
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(
@@ -68,7 +73,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
                 return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer at {url} within 30 s")
+    raise RuntimeError(f"the server did not answer at {url} within {STARTUP_SECONDS} s")
 
 
 @contextmanager
