@@ -17,7 +17,6 @@ import pytest
 
 from tests.databases import PostgresDatabases, sqlite_url
 
-
 STARTUP_SECONDS = 120
 
 
