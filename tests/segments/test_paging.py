@@ -178,6 +178,15 @@ def bad_cursor(client: TestClient, make: Maker, path: str, after: str) -> None:
     body = response.json()
     assert body["code"] == "invalid.value"
     assert body["details"] == [{"errorCode": "invalid.value", "fieldName": "after"}]
+    assert body["messageParams"] == {
+        "value": after,
+        "field": "after",
+        "allowed": "a cursor from the nextUri of this same listing",
+    }
+    assert body["message"] == (
+        f"Value [{after}] is not valid for field type [after]. Allowable values"
+        " are: a cursor from the nextUri of this same listing"
+    )
 
 
 def test_a_tampered_cursor_is_400(

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from journeyapi.errors import BadRequest, Conflict, FieldProblem, NotFound
+from journeyapi.errors import (
+    BadRequest,
+    Conflict,
+    FieldProblem,
+    InvalidValue,
+    NotFound,
+)
 
 
 class SegmentNotFound(NotFound):
@@ -143,17 +149,11 @@ class VersionMismatch(Conflict):
         )
 
 
-class BadCursor(BadRequest):
-    code = "invalid.value"
-    template = (
-        "Value [{value}] is not valid for field type [after]. Allowable values"
-        " are: a cursor from the nextUri of this same listing"
-    )
+class BadCursor(InvalidValue):
+    """An ``after`` this listing did not hand out: the parameters of the standard
+    ``invalid.value`` body, so that clients find the field like any other."""
 
     def __init__(self, value: str) -> None:
-        from journeyapi.errors import describe_value
-
         super().__init__(
-            {"value": describe_value(value)},
-            details=[FieldProblem(self.code, field_name="after")],
+            "after", value, "a cursor from the nextUri of this same listing"
         )
