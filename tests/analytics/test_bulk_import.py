@@ -16,6 +16,7 @@ import pytest
 
 from journeyapi.analytics.bulk import BulkImport
 from journeyapi.analytics.events import SCHEMA, TABLE, EventStore, Ingestion
+from journeyapi.models.events import JourneyEvent
 from journeyapi.storage.eventdb import EventDatabase
 
 BASE = '"eventType":"sessionStarted","eventTime":"2020-11-02T10:00:00Z"'
@@ -131,3 +132,25 @@ def test_a_chunk_that_is_not_utf8_is_judged_line_by_line(tmp_path: Path) -> None
     assert result.accepted == 1
     assert [item.source for item in result.rejected] == [11]
     assert result.rejected[0].reason.startswith("not valid JSON: ")
+
+
+def test_the_hook_hears_each_new_event_once(tmp_path: Path) -> None:
+    heard: list[JourneyEvent] = []
+    store = EventStore(_database(tmp_path, "events"))
+    bulk = BulkImport(Ingestion(store, on_accepted=heard.extend))
+    lines = [
+        '{"id":"a",' + BASE + ',"sessionId":"first"}',
+        '{"id":"b",' + BASE + ',"sessionId":null}',
+        '{"id":"a",' + BASE + ',"sessionId":"second"}',
+        "{bad",
+    ]
+
+    first = bulk.add_chunk(1, "".join(line + "\n" for line in lines).encode())
+    again = bulk.add_chunk(1, "".join(line + "\n" for line in lines).encode())
+
+    assert (first.accepted, first.duplicates, len(first.rejected)) == (2, 1, 1)
+    assert (again.accepted, again.duplicates, len(again.rejected)) == (0, 3, 1)
+    assert sorted(heard, key=lambda event: event.id) == [
+        JourneyEvent.model_validate_json(lines[0]),
+        JourneyEvent.model_validate_json(lines[1]),
+    ]
