@@ -85,10 +85,10 @@ def import_events(
             )
         importer = BulkImport(analytics.ingestion)
         # An import is a batch job: unlike a query in the server, it may use
-        # every core.
-        analytics.event_database.connection().execute(
-            f"SET threads = {threads or os.cpu_count() or 1}"
-        )
+        # every core. Its progress is the bar below, not DuckDB's own.
+        connection = analytics.event_database.connection()
+        connection.execute(f"SET threads = {threads or os.cpu_count() or 1}")
+        connection.execute("SET enable_progress_bar = false")
         try:
             with (
                 file.open("rb") as handle,
