@@ -24,6 +24,13 @@ class LineImport:
     def __init__(self, ingestion: Ingestion) -> None:
         self.ingestion = ingestion
 
+    def add_chunk(self, first: int, chunk: bytes) -> IngestResult:
+        """Add the whole JSON Lines in ``chunk``; the first is line ``first``."""
+        lines = chunk.split(b"\n")
+        if lines and not lines[-1]:
+            lines.pop()
+        return self.add_lines(first, lines)
+
     def add_lines(self, first: int, lines: Sequence[bytes]) -> IngestResult:
         """Add the JSON Lines ``lines``; the first is line number ``first``."""
         batch = Batch()

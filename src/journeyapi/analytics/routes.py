@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Response
 from journeyapi.auth.permissions import JOURNEY_AGGREGATE_VIEW, JOURNEY_EVENT_ADD
 from journeyapi.http.dependencies import Caller, json_content, requires
 from journeyapi.http.openapi import error_responses
-from journeyapi.http.responses import wire
+from journeyapi.http.responses import JSON, wire
 from journeyapi.models.analytics import (
     JourneyAggregateQueryResponse,
     JourneyAggregationQuery,
@@ -38,7 +38,8 @@ async def query_journey_aggregates(
     caller: Annotated[Caller, requires(JOURNEY_AGGREGATE_VIEW)],
     body: Annotated[JourneyAggregationQuery | None, Body()] = None,
 ) -> Response:
-    return wire(await caller.services.analytics.aggregate(body))
+    answer = await caller.services.analytics.aggregate(body)
+    return Response(answer.to_json(), media_type=JSON)
 
 
 @router.post(

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from journeyapi.analytics import query as queries
 from journeyapi.analytics.bulk import BulkImport
 from journeyapi.analytics.compiler import Dialect, DuckDBDialect
-from journeyapi.analytics.engine import AggregateEngine
+from journeyapi.analytics.engine import AggregateAnswer, AggregateEngine
 from journeyapi.analytics.errors import MissingField, TooManyEvents
 from journeyapi.analytics.events import (
     SCHEMA,
@@ -26,10 +26,7 @@ from journeyapi.analytics.postgres import (
 from journeyapi.analytics.relay import OutboxRelay
 from journeyapi.config import Settings
 from journeyapi.errors import InvalidValue
-from journeyapi.models.analytics import (
-    JourneyAggregateQueryResponse,
-    JourneyAggregationQuery,
-)
+from journeyapi.models.analytics import JourneyAggregationQuery
 from journeyapi.storage.database import Database, PostgresDatabase, SqliteDatabase
 from journeyapi.storage.eventdb import EventDatabase, events_path_for
 
@@ -72,9 +69,7 @@ class AnalyticsService:
     def validate(self, body: JourneyAggregationQuery | None) -> queries.Query:
         return queries.validate(body, self.settings.aggregate_max_interval_days)
 
-    async def aggregate(
-        self, body: JourneyAggregationQuery | None
-    ) -> JourneyAggregateQueryResponse:
+    async def aggregate(self, body: JourneyAggregationQuery | None) -> AggregateAnswer:
         return await self.engine.run_async(self.validate(body))
 
     def add_events(self, body: object) -> IngestResult:

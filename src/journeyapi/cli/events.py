@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ from journeyapi.analytics.events import IngestResult, Rejection
 from journeyapi.analytics.service import AnalyticsService
 from journeyapi.cli import database_option, opened
 from journeyapi.demo.journeys import SEED, first_events
+from journeyapi.storage.eventdb import EventDatabase
 
 
 @click.group("events")
@@ -40,9 +42,15 @@ def _events_database_option(command: click.decorators.FC) -> click.decorators.FC
 @click.option(
     "--batch-size",
     type=click.IntRange(1, 1_000_000),
-    default=50_000,
+    default=100_000,
     show_default=True,
     help="About how many lines are checked and written together.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Threads DuckDB may use for the import (default: every core).",
 )
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def import_events(
@@ -50,6 +58,7 @@ def import_events(
     database: str,
     events_database: str | None,
     batch_size: int,
+    threads: int | None,
     progress: bool,
 ) -> None:
     """Import journey events from a JSON Lines file, one event per line.
@@ -63,7 +72,7 @@ def import_events(
     started = time.perf_counter()
     total = IngestResult()
     read = rejected = 0
-    # readlines() with a size hint: whole lines, about this many bytes at once.
+    # About this many bytes at once, completed to the end of a line.
     batch_bytes = batch_size * 512
     with opened(database) as services:
         analytics = services.analytics
@@ -75,6 +84,12 @@ def import_events(
                 ),
             )
         importer = analytics.line_import()
+        if isinstance(analytics.event_database, EventDatabase):
+            # An import is a batch job: unlike a query in the server, it may
+            # use every core. Its progress is the bar below, not DuckDB's own.
+            connection = analytics.event_database.connection()
+            connection.execute(f"SET threads = {threads or os.cpu_count() or 1}")
+            connection.execute("SET enable_progress_bar = false")
         try:
             with (
                 file.open("rb") as handle,
@@ -86,15 +101,16 @@ def import_events(
                     file=sys.stderr,
                 ) as bar,
             ):
-                while lines := handle.readlines(batch_bytes):
-                    found = importer.add_lines(read + 1, lines)
-                    read += len(lines)
+                while chunk := handle.read(batch_bytes):
+                    chunk += handle.readline()
+                    found = importer.add_chunk(read + 1, chunk)
+                    read += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
                     for rejection in sorted(found.rejected, key=_by_line):
                         bar.write(f"line {rejection.source}: {rejection.reason}")
                     total.accepted += found.accepted
                     total.duplicates += found.duplicates
                     rejected += len(found.rejected)
-                    bar.update(sum(len(line) for line in lines))
+                    bar.update(len(chunk))
         finally:
             if analytics is not services.analytics:
                 analytics.close()
