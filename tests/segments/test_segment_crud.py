@@ -91,19 +91,19 @@ def test_create_keeps_every_given_field(client: TestClient, admin: Headers) -> N
             "displayName",
             "null",
             "non-empty strings of at most 200 characters",
-        ),  # noqa: E501
+        ),
         (
             {"displayName": "  "},
             "displayName",
             "  ",
             "non-empty strings of at most 200 characters",
-        ),  # noqa: E501
+        ),
         (
             {"displayName": "x" * 201},
             "displayName",
             "x" * 200 + "...",
             "non-empty strings of at most 200 characters",
-        ),  # noqa: E501
+        ),
         ({"displayName": 5}, "displayName", "5", "strings"),
         ({"scope": None}, "scope", "null", "Session, Customer"),
         ({"scope": "customer"}, "scope", "customer", "Session, Customer"),
@@ -117,19 +117,19 @@ def test_create_keeps_every_given_field(client: TestClient, admin: Headers) -> N
             "assignmentExpirationDays",
             "0",
             "integers from 1 to 365",
-        ),  # noqa: E501
+        ),
         (
             {"assignmentExpirationDays": 366},
             "assignmentExpirationDays",
             "366",
             "integers from 1 to 365",
-        ),  # noqa: E501
+        ),
         (
             {"assignmentExpirationDays": -1},
             "assignmentExpirationDays",
             "-1",
             "integers from 1 to 365",
-        ),  # noqa: E501
+        ),
         (
             {"assignmentExpirationDays": "5"},
             "assignmentExpirationDays",
@@ -384,26 +384,26 @@ def test_the_scope_cannot_change(
             "displayName",
             "null",
             "non-empty strings of at most 200 characters",
-        ),  # noqa: E501
+        ),
         (
             {"displayName": ""},
             "displayName",
             "",
             "non-empty strings of at most 200 characters",
-        ),  # noqa: E501
+        ),
         ({"color": "blue"}, "color", "blue", "colours of the form #RRGGBB"),
         (
             {"assignmentExpirationDays": 0},
             "assignmentExpirationDays",
             "0",
             "integers from 1 to 365",
-        ),  # noqa: E501
+        ),
         (
             {"assignmentExpirationDays": None},
             "assignmentExpirationDays",
             "null",
             "integers from 1 to 365",
-        ),  # noqa: E501
+        ),
         ({"isActive": None}, "isActive", "null", "true, false"),
         ({"isActive": "false"}, "isActive", "false", "true, false"),
         ({"shouldDisplayToAgent": None}, "shouldDisplayToAgent", "null", "true, false"),
@@ -467,7 +467,7 @@ def test_delete_removes_the_segment_and_its_assignments(
             SEGMENTS,
             {"displayName": "A", "scope": "Customer"},
             "journey:segment:add",
-        ),  # noqa: E501
+        ),
         ("PATCH", f"{SEGMENTS}/{ID}", {"displayName": "B"}, "journey:segment:edit"),
         ("DELETE", f"{SEGMENTS}/{ID}", None, "journey:segment:delete"),
     ],
