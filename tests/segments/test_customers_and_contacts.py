@@ -214,7 +214,7 @@ def test_a_contact_joins_the_first_known_identity_and_others_stay_put(
             "firstName",
             "null",
             "a non-empty firstName or lastName",
-        ),  # noqa: E501
+        ),
         ({"firstName": "A", "id": "nope"}, "id", "nope", "UUIDs"),
     ],
 )
