@@ -191,7 +191,8 @@ def test_permissions(client: TestClient, token_for: TokenFactory, make: Maker) -
         "permissions": "[journey:segmentassignment:view]"
     }
     assert refused_post.json()["messageParams"] == {
-        "permissions": "[journey:segmentassignment:add, journey:segmentassignment:delete]"
+        "permissions": "[journey:segmentassignment:add,"
+        " journey:segmentassignment:delete]"
     }
     assert refused_unassign.status_code == 403
     assert refused_unassign.json()["messageParams"] == {
