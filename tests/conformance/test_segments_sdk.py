@@ -102,3 +102,28 @@ def test_errors_are_api_exceptions(
     assert missing.value.status == 404
     assert forbidden.value.status == 403
     assert json.loads(forbidden.value.body)["code"] == "missing.any.permissions"
+
+
+@pytest.mark.parametrize(
+    "customer_id",
+    ["ann+tag@example.com", "Zoë Ünal 東京", "a/b", "%2F stays %2F"],
+)
+def test_odd_customer_ids_round_trip_through_the_sdk(
+    server: RunningServer, api: genesys.JourneyApi, customer_id: str
+) -> None:
+    # The SDK quotes path values leaving "/" as it is; the server takes a raw
+    # "/" in customerId as part of the id, and decodes %XX exactly once.
+    unique = f"{customer_id} {uuid.uuid4().hex[:6]}"
+    segment = _created(
+        server, "segments", "create", "--name", "Odd", "--scope", "Session"
+    )
+    session = _created(server, "sessions", "create", "--customer", f"email:{unique}")
+    server.cli("assign", "--session", session["id"], "--segment", segment["id"])
+
+    listing = api.get_journey_customer_customer_id_segments("email", unique)
+
+    [assignment] = listing.entities
+    assert (assignment.customer_id, assignment.customer_id_type) == (unique, "email")
+    assert assignment.session.id == session["id"]
+    other = api.get_journey_customer_customer_id_segments("email", unique + "x")
+    assert other.entities == []

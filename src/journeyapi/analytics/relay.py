@@ -25,17 +25,27 @@ class OutboxRelay:
         self.store = store
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        self._stopped = False
 
     def run(self) -> int:
         """Move everything pending; answers how many events were new."""
         moved = 0
         with self._lock:
+            if self._stopped:
+                return moved
             while True:
                 pending = outbox.pending(self.db, self.batch_size)
                 if not pending:
                     return moved
                 moved += self.store.insert_events(item.event for item in pending)
                 outbox.acknowledge(self.db, pending[-1].seq)
+
+    def stop(self) -> None:
+        """Wait for a move in progress and refuse further ones. A round runs
+        in a worker thread, which cancelling its task does not stop: closing
+        the event store under it would fail that round half-way."""
+        with self._lock:
+            self._stopped = True
 
     async def run_periodically(self, interval_seconds: float) -> None:
         while True:

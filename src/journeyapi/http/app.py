@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        await asyncio.to_thread(services.analytics.relay.stop)
         services.close()
 
     # The docs page comes with Swagger UI's files instead of loading them from a

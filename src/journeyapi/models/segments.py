@@ -8,6 +8,10 @@ schemas are those of the Journey API of late 2020.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
+
+from pydantic import StrictBool, StrictInt, field_validator
+from pydantic_core import PydanticCustomError
 
 from journeyapi.models.common import (
     AddressableEntityRef,
@@ -27,31 +31,51 @@ class AssignmentState(StrEnum):
     UNASSIGNED = "Unassigned"
 
 
+def _scope_text(value: Any) -> Any:
+    # A scope that is not text at all is refused here, naming the field and
+    # the allowed values; text the enum does not know is left to the service.
+    if value is not None and not isinstance(value, str):
+        raise PydanticCustomError(
+            "enum",
+            "scope must be Session or Customer",
+            {"expected": ", ".join(member.value for member in SegmentScope)},
+        )
+    return value
+
+
 class Segment(WireModel):
+    """Flags and numbers are strict: ``"yes"`` is not true, ``"5"`` not 5."""
+
     id: str | None = None
     display_name: str | None = None
     description: str | None = None
     color: str | None = None
     scope: OpenEnum[SegmentScope] | None = None
-    is_active: bool | None = None
-    should_display_to_agent: bool | None = None
-    assignment_expiration_days: int | None = None
+    is_active: StrictBool | None = None
+    should_display_to_agent: StrictBool | None = None
+    assignment_expiration_days: StrictInt | None = None
     version: int | None = None
     self_uri: str | None = None
     created_date: UtcDateTime | None = None
     modified_date: UtcDateTime | None = None
 
+    _scope_is_text = field_validator("scope", mode="before")(_scope_text)
+
 
 class PatchSegment(WireModel):
-    """The body of a segment PATCH: only the fields present change."""
+    """The body of a segment PATCH: only the fields present change. ``scope``
+    is accepted only when it is the segment's own (it cannot change)."""
 
     display_name: str | None = None
     description: str | None = None
     color: str | None = None
-    is_active: bool | None = None
-    should_display_to_agent: bool | None = None
-    assignment_expiration_days: int | None = None
-    version: int | None = None
+    scope: OpenEnum[SegmentScope] | None = None
+    is_active: StrictBool | None = None
+    should_display_to_agent: StrictBool | None = None
+    assignment_expiration_days: StrictInt | None = None
+    version: StrictInt | None = None
+
+    _scope_is_text = field_validator("scope", mode="before")(_scope_text)
 
 
 class SegmentListing(WireModel):

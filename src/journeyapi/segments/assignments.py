@@ -54,6 +54,8 @@ from journeyapi.storage.database import Database, Row
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
 SWEEP_BATCH = 500
+# The namespace of the ids of lapse events (uuid5 of assignment id and expiry).
+_LAPSE_EVENTS = uuid.UUID("0b7c3f4e-5a9d-4e21-9c6f-2d8e1a7b3c50")
 
 ASSIGNED = AssignmentState.ASSIGNED.value
 UNASSIGNED = AssignmentState.UNASSIGNED.value
@@ -379,7 +381,7 @@ class AssignmentService:
         if row is not None and row["state"] == ASSIGNED:
             expires = row["expires_ms"]
             if expires is not None and expires <= now_ms:
-                row = self._persist_lapse(row)
+                row, _ = self._persist_lapse(row)
 
         if state == AssignmentState.UNASSIGNED:
             if row is None or row["state"] == UNASSIGNED:
@@ -442,19 +444,23 @@ class AssignmentService:
 
     def persist_lapsed(self) -> int:
         """Write down every assignment that has lapsed as unassigned (at its
-        expiry instant), with its journey event; answers how many."""
+        expiry instant), with its journey event; answers how many this call
+        wrote. Sweeps of several server processes may overlap: each row's
+        lapse is written, with its event, by exactly one of them."""
         now_ms = to_millis(self._clock.now())
         total = 0
         while True:
             with self._db.transaction():
                 rows = store.lapsed_assignments(self._db, now_ms, SWEEP_BATCH)
-                for row in rows:
-                    self._persist_lapse(row)
-            total += len(rows)
+                written = sum(1 for row in rows if self._persist_lapse(row)[1])
+            total += written
             if len(rows) < SWEEP_BATCH:
                 return total
 
-    def _persist_lapse(self, row: Row) -> dict[str, Any]:
+    def _persist_lapse(self, row: Row) -> tuple[dict[str, Any], bool]:
+        """The row as lapsed, and whether this call wrote the lapse. The event
+        id is derived from the assignment and its expiry, so one lapse is one
+        event whoever writes it down."""
         expires = int(row["expires_ms"])
         lapsed = {
             **dict(row),
@@ -462,13 +468,23 @@ class AssignmentService:
             "unassigned_ms": expires,
             "modified_ms": expires,
         }
-        store.update_assignment(self._db, lapsed)
-        self._record(lapsed, EventType.SEGMENT_UNASSIGNED, expires)
-        return lapsed
+        if not store.persist_lapse(self._db, lapsed):
+            return lapsed, False
+        event_id = uuid.uuid5(_LAPSE_EVENTS, f"{row['id']}\0{expires}")
+        self._record(
+            lapsed, EventType.SEGMENT_UNASSIGNED, expires, event_id=str(event_id)
+        )
+        return lapsed, True
 
-    def _record(self, row: dict[str, Any], kind: EventType, at_ms: int) -> None:
+    def _record(
+        self,
+        row: dict[str, Any],
+        kind: EventType,
+        at_ms: int,
+        event_id: str | None = None,
+    ) -> None:
         event = JourneyEvent(
-            id=str(uuid.uuid4()),
+            id=event_id or str(uuid.uuid4()),
             event_type=kind,
             event_time=from_millis(at_ms),
             session_id=row["session_id"],

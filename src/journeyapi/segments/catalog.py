@@ -18,6 +18,7 @@ from journeyapi.segments import store
 from journeyapi.segments.errors import (
     EntityExists,
     MissingBody,
+    ScopeIsFixed,
     SegmentNotFound,
     VersionMismatch,
 )
@@ -150,6 +151,9 @@ class SegmentService:
             assert current.version is not None
             if patch.version is not None and patch.version != current.version:
                 raise VersionMismatch(segment_id, current.version, patch.version)
+            if "scope" in patch.model_fields_set and patch.scope != current.scope:
+                given = "null" if patch.scope is None else str(patch.scope)
+                raise ScopeIsFixed(segment_id, given, str(current.scope))
             changes = {field: getattr(patch, field) for field in present}
             if all(getattr(current, key) == value for key, value in changes.items()):
                 return current

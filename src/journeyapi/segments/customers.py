@@ -46,7 +46,7 @@ class Identity:
 
 def check_identity(id_type: str | None, id_value: str | None, field: str) -> Identity:
     """An identity as the API accepts it: two non-empty strings, kept as given."""
-    for name, value in ((f"{field}IdType", id_type), (f"{field}Id", id_value)):
+    for name, value in ((f"{field}idType", id_type), (f"{field}id", id_value)):
         if value is None or not value.strip() or len(value) > MAX_ID_LENGTH:
             raise InvalidValue(
                 name,
@@ -132,9 +132,10 @@ class CustomerService:
         """Create the customers and sessions ``events`` mention that do not exist.
 
         Idempotent: running it again with the same events changes nothing. A
-        session starts at the earliest event of it seen so far, so a later
-        batch with an earlier event moves its start back. A session whose
-        events name no customer is not created: every session belongs to one.
+        new session starts at the earliest of its events in the batch; a
+        session that exists already is not changed by later events. A session
+        whose events name no customer is not created: every session belongs to
+        one.
         """
         starts: dict[str, JourneyEvent] = {}
         customers: dict[str, Identity] = {}
@@ -178,8 +179,9 @@ class CustomerService:
         identity: Identity,
         start_ms: int,
     ) -> None:
+        # A session that exists is left as it is: events never rewrite what
+        # an administrator or an earlier batch recorded.
         if store.get_session(self._db, session_id) is not None:
-            store.move_session_start(self._db, session_id, start_ms)
             return
         store.insert_session(
             self._db,

@@ -122,6 +122,21 @@ class EndBeforeStart(BadRequest):
         )
 
 
+class ScopeIsFixed(BadRequest):
+    code = "invalid.value"
+    template = (
+        "Value [{value}] is not valid for field type [scope]. Allowable values"
+        " are: {allowed} (the scope of a segment cannot change)"
+    )
+
+    def __init__(self, segment_id: str, value: str, allowed: str) -> None:
+        super().__init__(
+            {"value": value, "allowed": allowed},
+            details=[FieldProblem(self.code, field_name="scope")],
+            entity_id=segment_id,
+        )
+
+
 class IdentityTaken(Conflict):
     template = "Customer id [{id}] of type [{idType}] already belongs to a customer."
 

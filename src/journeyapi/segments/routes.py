@@ -346,8 +346,10 @@ async def update_contact_segments(
     return Response(status_code=204)
 
 
+# ``customerId`` may hold ``/``: sent raw (as the official SDK does, its quoting
+# leaves ``/`` alone) or as ``%2F``, both mean the same id. The id type cannot.
 @router.get(
-    CUSTOMERS + "/{customerIdType}/{customerId}/segments",
+    CUSTOMERS + "/{customerIdType}/{customerId:path}/segments",
     response_model=SegmentAssignmentListing,
     tags=["Journey"],
     operation_id="getJourneyCustomerCustomerIdSegments",

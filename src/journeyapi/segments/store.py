@@ -168,14 +168,6 @@ def insert_session(db: Database, row: dict[str, Any]) -> None:
     )
 
 
-def move_session_start(db: Database, session_id: str, start_ms: int) -> None:
-    db.execute(
-        "UPDATE sessions SET start_ms = :start_ms"
-        " WHERE id = :id AND start_ms > :start_ms",
-        {"id": session_id, "start_ms": start_ms},
-    )
-
-
 def end_session(db: Database, session_id: str, end_ms: int) -> None:
     db.execute(
         "UPDATE sessions SET end_ms = :end_ms WHERE id = :id",
@@ -219,6 +211,18 @@ def update_assignment(db: Database, row: dict[str, Any]) -> None:
         " WHERE id = :id",
         row,
     )
+
+
+def persist_lapse(db: Database, row: dict[str, Any]) -> bool:
+    """Write a lapse down unless someone else already changed the row; answers
+    whether this call wrote it."""
+    touched = db.execute(
+        "UPDATE segment_assignments SET state = :state,"
+        " unassigned_ms = :unassigned_ms, modified_ms = :modified_ms"
+        " WHERE id = :id AND state = 'Assigned' AND expires_ms = :expires_ms",
+        row,
+    )
+    return touched == 1
 
 
 def lapsed_assignments(db: Database, now_ms: int, limit: int) -> list[Row]:
