@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from journeyapi.clock import Clock, from_millis, to_millis
 from journeyapi.errors import InvalidValue
@@ -158,43 +159,59 @@ class CustomerService:
             if event.journey_session_type:
                 session_types.setdefault(event.session_id, event.journey_session_type)
 
+        # A few statements for the whole batch, not a few per session: an
+        # import hands over tens of thousands of sessions at once.
         with self._db.transaction():
-            for key, identity in customers.items():
-                customer_id = self.find_or_create([identity])
-                if key.startswith("\0"):
-                    continue
-                self._record_session(
-                    key,
-                    session_types.get(key, DEFAULT_SESSION_TYPE),
-                    customer_id,
-                    identity,
-                    to_millis(starts[key].event_time),
-                )
+            customer_of = self._customers_of(list(dict.fromkeys(customers.values())))
+            session_ids = [key for key in customers if not key.startswith("\0")]
+            # A session that exists is left as it is: events never rewrite what
+            # an administrator or an earlier batch recorded.
+            known = store.existing_sessions(self._db, session_ids)
+            store.insert_sessions(
+                self._db,
+                [
+                    {
+                        "id": session_id,
+                        "type": session_types.get(session_id, DEFAULT_SESSION_TYPE),
+                        "customer": customer_of[customers[session_id]],
+                        "customer_id_type": customers[session_id].id_type,
+                        "customer_id": customers[session_id].id_value,
+                        "start_ms": to_millis(starts[session_id].event_time),
+                        "end_ms": None,
+                    }
+                    for session_id in session_ids
+                    if session_id not in known
+                ],
+            )
 
-    def _record_session(
-        self,
-        session_id: str,
-        session_type: str,
-        customer_id: str,
-        identity: Identity,
-        start_ms: int,
-    ) -> None:
-        # A session that exists is left as it is: events never rewrite what
-        # an administrator or an earlier batch recorded.
-        if store.get_session(self._db, session_id) is not None:
-            return
-        store.insert_session(
-            self._db,
-            {
-                "id": session_id,
-                "type": session_type,
-                "customer": customer_id,
-                "customer_id_type": identity.id_type,
-                "customer_id": identity.id_value,
-                "start_ms": start_ms,
-                "end_ms": None,
-            },
-        )
+    def _customers_of(self, identities: Sequence[Identity]) -> dict[Identity, str]:
+        """The customer of each identity, making one for each identity unknown."""
+        found: dict[Identity, str] = {}
+        by_type: dict[str, list[str]] = {}
+        for identity in identities:
+            by_type.setdefault(identity.id_type, []).append(identity.id_value)
+        for id_type, values in by_type.items():
+            known = store.customers_by_identity(self._db, id_type, values)
+            found.update(
+                (Identity(id_type, value), customer)
+                for value, customer in known.items()
+            )
+
+        created_ms = to_millis(self._clock.now())
+        new: list[dict[str, Any]] = []
+        for identity in identities:
+            if identity not in found:
+                found[identity] = str(uuid.uuid4())
+                new.append(
+                    {
+                        "id": found[identity],
+                        "id_type": identity.id_type,
+                        "id_value": identity.id_value,
+                        "created_ms": created_ms,
+                    }
+                )
+        store.insert_customers(self._db, new)
+        return found
 
     def _insert(self, customer_id: str, identities: Sequence[Identity]) -> None:
         created_ms = to_millis(self._clock.now())

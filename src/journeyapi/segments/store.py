@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from journeyapi.storage.database import Database, Row
@@ -152,6 +152,66 @@ def insert_contact(db: Database, row: dict[str, Any]) -> None:
 # --- sessions -----------------------------------------------------------------
 
 _SESSION_COLUMNS = "id, type, customer, customer_id_type, customer_id, start_ms, end_ms"
+
+
+# How many values one IN list carries: far below every database's limit on
+# bound parameters (SQLite's is 32,766).
+_IN_CHUNK = 500
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]
+
+
+def _in_list(values: Sequence[str]) -> tuple[str, dict[str, str]]:
+    params = {f"v{index}": value for index, value in enumerate(values)}
+    return ", ".join(f":{name}" for name in params), params
+
+
+def customers_by_identity(
+    db: Database, id_type: str, id_values: Sequence[str]
+) -> dict[str, str]:
+    """Of these identities of one type, the known ones: value -> customer."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(id_values):
+        listed, params = _in_list(chunk)
+        rows = db.fetch_all(
+            "SELECT id_value, customer FROM customer_identities"
+            f" WHERE id_type = :id_type AND id_value IN ({listed})",
+            {**params, "id_type": id_type},
+        )
+        found.update((str(row["id_value"]), str(row["customer"])) for row in rows)
+    return found
+
+
+def existing_sessions(db: Database, session_ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(session_ids):
+        listed, params = _in_list(chunk)
+        rows = db.fetch_all(f"SELECT id FROM sessions WHERE id IN ({listed})", params)
+        found.update(str(row["id"]) for row in rows)
+    return found
+
+
+def insert_customers(db: Database, rows: Sequence[dict[str, Any]]) -> None:
+    """Add customers, each with its one identity (``id``, ``id_type``...)."""
+    db.execute_many(
+        "INSERT INTO customers (id, created_ms) VALUES (:id, :created_ms)", rows
+    )
+    db.execute_many(
+        "INSERT INTO customer_identities (id_type, id_value, customer, created_ms)"
+        " VALUES (:id_type, :id_value, :id, :created_ms)",
+        rows,
+    )
+
+
+def insert_sessions(db: Database, rows: Sequence[dict[str, Any]]) -> None:
+    db.execute_many(
+        f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (:id, :type, :customer,"
+        " :customer_id_type, :customer_id, :start_ms, :end_ms)",
+        rows,
+    )
 
 
 def get_session(db: Database, session_id: str) -> Row | None:
