@@ -14,10 +14,11 @@ what is accepted, and every reason given, is the model's.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 import pyarrow as pa
 from pydantic import ValidationError
@@ -163,17 +164,31 @@ class Batch:
         )
 
 
-class Store(Protocol):
-    """What ingestion and the relay need of an event store, on any database."""
+class Store(ABC):
+    """An event store on any database: each adds its own way to ``insert``."""
 
-    def insert(self, batch: Batch, returning: bool = False) -> list[str] | int: ...
+    # The store's database: anything whose ``cursor()`` runs a statement.
+    database: Any
 
-    def insert_events(self, events: Iterable[JourneyEvent]) -> int: ...
+    @abstractmethod
+    def insert(self, batch: Batch, returning: bool = False) -> list[str] | int:
+        """Add the batch's events that are new; answers their ids or their count."""
 
-    def count(self) -> int: ...
+    def insert_events(self, events: Iterable[JourneyEvent]) -> int:
+        batch = Batch()
+        for index, event in enumerate(events):
+            batch.add(row_of_event(event), index, event)
+        inserted = self.insert(batch)
+        assert isinstance(inserted, int)
+        return inserted
+
+    def count(self) -> int:
+        with self.database.cursor() as cursor:
+            found = cursor.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
+        return int(found[0]) if found else 0
 
 
-class EventStore:
+class EventStore(Store):
     """The embedded store: DuckDB, fed with Arrow tables."""
 
     def __init__(self, database: EventDatabase) -> None:
@@ -197,19 +212,6 @@ class EventStore:
         if returning:
             return [str(row[0]) for row in result]
         return int(result[0][0]) if result else 0
-
-    def insert_events(self, events: Iterable[JourneyEvent]) -> int:
-        batch = Batch()
-        for index, event in enumerate(events):
-            batch.add(row_of_event(event), index, event)
-        inserted = self.insert(batch)
-        assert isinstance(inserted, int)
-        return inserted
-
-    def count(self) -> int:
-        with self.database.cursor() as cursor:
-            found = cursor.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
-        return int(found[0]) if found else 0
 
 
 @dataclass(frozen=True)

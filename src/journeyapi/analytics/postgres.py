@@ -11,15 +11,14 @@ The aggregate SQL is the compiler's; this module only spells it for PostgreSQL.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from journeyapi.analytics.catalogue import DIMENSIONS
 from journeyapi.analytics.compiler import NUMBER_PATTERN
-from journeyapi.analytics.events import COLUMNS, TABLE, Batch, row_of_event
-from journeyapi.models.events import JourneyEvent
+from journeyapi.analytics.events import COLUMNS, TABLE, Batch, Store
 from journeyapi.storage.database import libpq_url
 
 # Any fixed number: every process agrees on it, and it differs from the store's.
@@ -162,7 +161,7 @@ class PostgresEventDatabase:
         self._local = threading.local()
 
 
-class PostgresEventStore:
+class PostgresEventStore(Store):
     """Events in batches: copied to a staging table, then added unless present."""
 
     def __init__(self, database: PostgresEventDatabase) -> None:
@@ -192,16 +191,3 @@ class PostgresEventStore:
             assert found is not None
             return [str(row[0]) for row in found]
         return int(count)
-
-    def insert_events(self, events: Iterable[JourneyEvent]) -> int:
-        batch = Batch()
-        for index, event in enumerate(events):
-            batch.add(row_of_event(event), index, event)
-        inserted = self.insert(batch)
-        assert isinstance(inserted, int)
-        return inserted
-
-    def count(self) -> int:
-        with self.database.cursor() as cursor:
-            found = cursor.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
-        return int(found[0]) if found else 0
