@@ -76,6 +76,27 @@ def check_length(field: str, value: str | None, maximum: int) -> None:
         raise TooLong(field, value, maximum)
 
 
+def check_strings(document: object, maximum: int) -> None:
+    """Refuse a parsed JSON body holding a string longer than ``maximum``.
+
+    Every id, name and value a body carries is a string of the document, so
+    one walk applies the limit to every field of every body; the field is named
+    by its path as sent (``assign.segments[0].id``; ``body[0]...`` for a body
+    that is an array). Keys are not checked: an unknown key is ignored anyway.
+    """
+    pending: list[tuple[str, object]] = [("", document)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            check_length(path or "body", value, maximum)
+        elif isinstance(value, dict):
+            prefix = f"{path}." if path else ""
+            pending.extend((f"{prefix}{key}", item) for key, item in value.items())
+        elif isinstance(value, list):
+            base = path or "body"
+            pending.extend((f"{base}[{i}]", item) for i, item in enumerate(value))
+
+
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKET = re.compile(rb"[\[\]{}]")
 
