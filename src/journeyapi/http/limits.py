@@ -81,10 +81,11 @@ def _json_problem(body: bytes, limits: Limits) -> ApiError | None:
     if json_depth_exceeds(body, limits.json_depth):
         return JsonTooDeep(limits.json_depth)
 
-    # A body shorter than the limit cannot hold a string longer than it; most
-    # bodies are answered by this comparison. A body that is not JSON is left
-    # for the route, which says so.
-    if len(body) <= limits.string_length:
+    # A body shorter than the limit cannot hold a string longer than it, and
+    # one without an escaped NUL holds none (JSON text cannot carry a raw one):
+    # most bodies are answered by these two looks. A body that is not JSON is
+    # left for the route, which says so.
+    if len(body) <= limits.string_length and b"\\u0000" not in body:
         return None
     try:
         document = orjson.loads(body)

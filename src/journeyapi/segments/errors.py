@@ -135,14 +135,18 @@ class VersionMismatch(Conflict):
 class BadCursor(BadRequest):
     code = "invalid.value"
     template = (
-        "Value [{value}] is not valid for field type [after]. Allowable values"
-        " are: a cursor from the nextUri of this same listing"
+        "Value [{value}] is not valid for field type [{field}]. Allowable values"
+        " are: {allowed}"
     )
 
     def __init__(self, value: str) -> None:
         from journeyapi.errors import describe_value
 
         super().__init__(
-            {"value": describe_value(value)},
+            {
+                "value": describe_value(value),
+                "field": "after",
+                "allowed": "a cursor from the nextUri of this same listing",
+            },
             details=[FieldProblem(self.code, field_name="after")],
         )
