@@ -71,9 +71,49 @@ def check_items(field: str, items: Sized | None, maximum: int) -> None:
         raise TooManyItems(field, len(items), maximum)
 
 
+class HasNul(InvalidValue):
+    def __init__(self, field: str, value: str) -> None:
+        super().__init__(field, value.replace("\x00", "\\u0000"), NO_NUL)
+
+
+NO_NUL = "text without NUL (\\u0000) characters"
+
+
 def check_length(field: str, value: str | None, maximum: int) -> None:
     if value is not None and len(value) > maximum:
         raise TooLong(field, value, maximum)
+
+
+def check_text(field: str, value: str, maximum: int) -> None:
+    """A string of a body: within the length limit, and without NUL.
+
+    No id, name or value of the API holds NUL, and PostgreSQL cannot store one
+    in text: refused here, it never reaches the store.
+    """
+    check_length(field, value, maximum)
+    if "\x00" in value:
+        raise HasNul(field, value)
+
+
+def check_strings(document: object, maximum: int) -> None:
+    """Refuse a parsed JSON body holding a string longer than ``maximum``.
+
+    Every id, name and value a body carries is a string of the document, so
+    one walk applies the limit to every field of every body; the field is named
+    by its path as sent (``assign.segments[0].id``; ``body[0]...`` for a body
+    that is an array). Keys are not checked: an unknown key is ignored anyway.
+    """
+    pending: list[tuple[str, object]] = [("", document)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            check_text(path or "body", value, maximum)
+        elif isinstance(value, dict):
+            prefix = f"{path}." if path else ""
+            pending.extend((f"{prefix}{key}", item) for key, item in value.items())
+        elif isinstance(value, list):
+            base = path or "body"
+            pending.extend((f"{base}[{i}]", item) for i, item in enumerate(value))
 
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)

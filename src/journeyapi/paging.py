@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+# Genesys page numbers are 32-bit integers; past that no page holds anything.
+MAX_PAGE_NUMBER = 2_147_483_647
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class Services:
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
         clock = clock or SystemClock()
         db = open_database(settings.database_url)
+        limits = Limits.from_settings(settings)
         customers = CustomerService(db, clock)
         contacts = ExternalContactService(db, clock, customers)
         sessions = SessionService(db, clock, customers)
@@ -60,12 +61,12 @@ class Services:
                 customers,
                 contacts,
                 sessions,
-                settings.max_segment_assignments_per_request,
+                limits.assignment_updates,
             ),
             analytics=AnalyticsService(
                 db, settings, on_accepted=customers.record_from_events
             ),
-            limits=Limits.from_settings(settings),
+            limits=limits,
             rate_limiter=rate_limiter(
                 settings.rate_limit_per_minute, settings.rate_limit_store, clock, db
             ),

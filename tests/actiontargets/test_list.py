@@ -281,7 +281,7 @@ def test_page_number_below_1_is_400(
 
     assert response.status_code == 400
     assert without_context(response.json()) == invalid_value(
-        value, "pageNumber", "integers from 1"
+        value, "pageNumber", "integers from 1 to 2147483647"
     )
 
 

@@ -203,8 +203,12 @@ CASES: list[tuple[str, Any, str, dict[str, str]]] = [
                 for i in range(11)
             ]
         ),
-        "bad.request",
-        {"field": "views", "limit": "10", "count": "11"},
+        "invalid.value",
+        {
+            "field": "views",
+            "value": "11 items",
+            "allowed": "arrays of at most 10 items",
+        },
     ),
     (
         "view named like a metric",

@@ -167,7 +167,13 @@ def test_more_than_ten_items_is_400_stating_the_limit(
     )
 
     assert response.status_code == 400
-    assert response.json()["messageParams"] == {"count": "11", "limit": "10"}
+    assert response.json()["message"] == (
+        "Value [11 items] is not valid for field type [body]. "
+        "Allowable values are: arrays of at most 10 items"
+    )
+    assert response.json()["details"] == [
+        {"errorCode": "invalid.value", "fieldName": "body"}
+    ]
     assert ten.status_code == 204
     assert rows(services) == 10
 

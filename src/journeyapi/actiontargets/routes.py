@@ -20,7 +20,13 @@ from journeyapi.models.actiontargets import (
     ActionTargetListing,
     PatchActionTarget,
 )
-from journeyapi.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest, page_links
+from journeyapi.paging import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_NUMBER,
+    MAX_PAGE_SIZE,
+    PageRequest,
+    page_links,
+)
 
 router = APIRouter(prefix="/api/v2/journey/actiontargets", tags=["Journey"])
 PATH = "/api/v2/journey/actiontargets"
@@ -48,7 +54,9 @@ async def get_action_target(
 )
 async def list_action_targets(
     caller: Annotated[Caller, requires(ACTION_TARGET_VIEW)],
-    pageNumber: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    pageNumber: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page number, from 1.")
+    ] = 1,
     pageSize: Annotated[
         int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
     ] = DEFAULT_PAGE_SIZE,

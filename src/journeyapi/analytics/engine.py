@@ -24,7 +24,9 @@ GroupKey = tuple[str | None, ...]
 class EventRows(Protocol):
     """An event store that runs a statement: DuckDB's or PostgreSQL's."""
 
-    def cursor(self) -> AbstractContextManager[Any]: ...
+    def cursor(
+        self, timeout_seconds: float | None = None
+    ) -> AbstractContextManager[Any]: ...
 
 
 def group_order(key: GroupKey) -> tuple[tuple[bool, str], ...]:
@@ -38,18 +40,21 @@ class AggregateEngine:
         database: EventRows,
         dialect: Dialect,
         before_query: Callable[[], object] | None = None,
+        timeout_seconds: float | None = None,
     ) -> None:
         self.database = database
         self.dialect = dialect
         # Runs first on every query (the outbox relay), so that an answer
         # includes every event committed before the query was asked.
         self.before_query = before_query
+        # Past this the database cancels the statement (AggregateQueryTimedOut).
+        self.timeout_seconds = timeout_seconds
 
     def run(self, query: Query) -> AggregateAnswer:
         if self.before_query is not None:
             self.before_query()
         compiled = compile_query(query, self.dialect)
-        with self.database.cursor() as cursor:
+        with self.database.cursor(self.timeout_seconds) as cursor:
             rows = cursor.execute(compiled.sql, compiled.params).fetchall()
         return shape(query, compiled, rows)
 

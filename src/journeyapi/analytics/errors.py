@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeyapi.errors import BadRequest, FieldProblem, describe_value
+from journeyapi.errors import BadRequest, FieldProblem, RequestTimeout, describe_value
 
 
 class _FieldError(BadRequest):
@@ -60,10 +60,6 @@ class FilterInvalid(_FieldError):
     template = "The filter part [{field}] is not valid: {reason}"
 
 
-class TooManyViews(_FieldError):
-    template = "At most {limit} views are allowed; the query has {count}."
-
-
 class ViewNameTaken(_FieldError):
     template = "The view name [{value}] is already used by a metric or another view."
 
@@ -72,5 +68,11 @@ class ViewInvalid(_FieldError):
     template = "The view [{field}] is not valid: {reason}"
 
 
-class TooManyEvents(_FieldError):
-    template = "At most {limit} events can be sent at once; the request has {count}."
+class AggregateQueryTimedOut(RequestTimeout):
+    template = (
+        "The aggregate query ran longer than {seconds} seconds and was cancelled."
+        " Narrow the interval, the filter or the groupBy and ask again."
+    )
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__({"seconds": f"{seconds:g}"})

@@ -18,6 +18,7 @@ from typing import Any
 
 from journeyapi.analytics.catalogue import DIMENSIONS
 from journeyapi.analytics.compiler import NUMBER_PATTERN
+from journeyapi.analytics.errors import AggregateQueryTimedOut
 from journeyapi.analytics.events import COLUMNS, TABLE, Batch, Store
 from journeyapi.storage.database import libpq_url
 
@@ -149,9 +150,31 @@ class PostgresEventDatabase:
         self._ready = True
 
     @contextmanager
-    def cursor(self) -> Iterator[Any]:
-        with self.connection().cursor() as cursor:
-            yield cursor
+    def cursor(self, timeout_seconds: float | None = None) -> Iterator[Any]:
+        """A cursor of this thread's connection.
+
+        With a timeout the statement runs in a transaction of its own whose
+        ``statement_timeout`` PostgreSQL enforces itself: past it the server
+        cancels the statement, and ``AggregateQueryTimedOut`` is raised.
+        """
+        import psycopg
+
+        connection = self.connection()
+        if timeout_seconds is None:
+            with connection.cursor() as cursor:
+                yield cursor
+            return
+
+        milliseconds = max(1, round(timeout_seconds * 1000))
+        try:
+            with connection.transaction(), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true)",
+                    (f"{milliseconds}ms",),
+                )
+                yield cursor
+        except psycopg.errors.QueryCanceled:
+            raise AggregateQueryTimedOut(timeout_seconds) from None
 
     def close(self) -> None:
         with self._lock:

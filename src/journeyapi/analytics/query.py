@@ -22,11 +22,11 @@ from journeyapi.analytics.errors import (
     IntervalTooLong,
     MissingField,
     TooManyBuckets,
-    TooManyViews,
     ViewInvalid,
     ViewNameTaken,
 )
 from journeyapi.errors import InvalidDate, InvalidValue
+from journeyapi.limits import Limits, TooManyItems, check_items
 from journeyapi.models.analytics import (
     AlternateTimeDimension,
     FilterType,
@@ -41,7 +41,6 @@ from journeyapi.models.analytics import (
 )
 
 MAX_BUCKETS = 10_000
-MAX_VIEWS = 10
 DEFAULT_MAX_INTERVAL_DAYS = 366
 
 
@@ -109,9 +108,11 @@ class Query:
 def validate(
     body: JourneyAggregationQuery | None,
     max_interval_days: int = DEFAULT_MAX_INTERVAL_DAYS,
+    limits: Limits | None = None,
 ) -> Query:
     if body is None:
         raise MissingField("body")
+    _check_sizes(body, limits or Limits())
 
     start, end = _interval(body.interval, max_interval_days)
     metrics = _names("metrics", body.metrics, METRICS, required=True)
@@ -130,6 +131,29 @@ def validate(
         views=_views(body.views or []),
         flatten=bool(body.flatten_multivalued_dimensions),
     )
+
+
+def _check_sizes(body: JourneyAggregationQuery, limits: Limits) -> None:
+    """The array limits, checked before any item is looked at."""
+    check_items("views", body.views, limits.aggregate_views)
+    check_items("groupBy", body.group_by, limits.aggregate_group_by)
+    check_items("metrics", body.metrics, len(METRICS))
+    if body.filter is None:
+        return
+
+    most = limits.aggregate_predicates
+    check_items("filter.predicates", body.filter.predicates, most)
+    check_items("filter.clauses", body.filter.clauses, most)
+    clauses = body.filter.clauses or []
+    for index, clause in enumerate(clauses):
+        check_items(f"filter.clauses[{index}].predicates", clause.predicates, most)
+
+    # Each array within its limit can still add up to many predicates in all.
+    total = len(body.filter.predicates or []) + sum(
+        len(clause.predicates or []) for clause in clauses
+    )
+    if total > most:
+        raise TooManyItems("filter", total, most)
 
 
 def _interval(text: str | None, max_days: int) -> tuple[datetime, datetime]:
@@ -294,8 +318,6 @@ def _predicate(field: str, given: JourneyAggregateQueryPredicate) -> Predicate:
 
 
 def _views(given: Sequence[JourneyAggregationView]) -> tuple[View, ...]:
-    if len(given) > MAX_VIEWS:
-        raise TooManyViews("views", limit=MAX_VIEWS, count=len(given))
     views: list[View] = []
     for index, view in enumerate(given):
         views.append(_view(f"views[{index}]", view, views))

@@ -9,7 +9,7 @@ from journeyapi.analytics import query as queries
 from journeyapi.analytics.bulk import BulkImport
 from journeyapi.analytics.compiler import Dialect, DuckDBDialect
 from journeyapi.analytics.engine import AggregateAnswer, AggregateEngine
-from journeyapi.analytics.errors import MissingField, TooManyEvents
+from journeyapi.analytics.errors import MissingField
 from journeyapi.analytics.events import (
     SCHEMA,
     AcceptedHook,
@@ -26,6 +26,7 @@ from journeyapi.analytics.postgres import (
 from journeyapi.analytics.relay import OutboxRelay
 from journeyapi.config import Settings
 from journeyapi.errors import InvalidValue
+from journeyapi.limits import Limits, check_items
 from journeyapi.models.analytics import JourneyAggregationQuery
 from journeyapi.storage.database import Database, PostgresDatabase, SqliteDatabase
 from journeyapi.storage.eventdb import EventDatabase, events_path_for
@@ -56,8 +57,12 @@ class AnalyticsService:
             dialect = DuckDBDialect()
         self.ingestion = Ingestion(self.events, on_accepted)
         self.relay = OutboxRelay(db, self.events)
+        self.limits = Limits.from_settings(settings)
         self.engine = AggregateEngine(
-            self.event_database, dialect, before_query=self.relay.run
+            self.event_database,
+            dialect,
+            before_query=self.relay.run,
+            timeout_seconds=self.limits.aggregate_query_timeout_seconds,
         )
 
     def line_import(self) -> BulkImport | LineImport:
@@ -67,7 +72,9 @@ class AnalyticsService:
         return LineImport(self.ingestion)
 
     def validate(self, body: JourneyAggregationQuery | None) -> queries.Query:
-        return queries.validate(body, self.settings.aggregate_max_interval_days)
+        return queries.validate(
+            body, self.settings.aggregate_max_interval_days, self.limits
+        )
 
     async def aggregate(self, body: JourneyAggregationQuery | None) -> AggregateAnswer:
         return await self.engine.run_async(self.validate(body))
@@ -79,10 +86,7 @@ class AnalyticsService:
         items = body["events"]
         if not isinstance(items, list):
             raise InvalidValue("events", items, "a list of journey events")
-        if len(items) > MAX_EVENTS_PER_REQUEST:
-            raise TooManyEvents(
-                "events", limit=MAX_EVENTS_PER_REQUEST, count=len(items)
-            )
+        check_items("events", items, MAX_EVENTS_PER_REQUEST)
         return self.ingestion.add(enumerate(items))
 
     def add_items(self, items: Sequence[tuple[int, object]]) -> IngestResult:

@@ -17,8 +17,14 @@ from typing import Any
 from fastapi import Depends, Request
 
 from journeyapi.auth.service import Principal
-from journeyapi.errors import NotFound, TooManyRequests, UnsupportedMediaType
+from journeyapi.errors import (
+    InvalidValue,
+    NotFound,
+    TooManyRequests,
+    UnsupportedMediaType,
+)
 from journeyapi.http.context import RATE_LIMIT_KEY
+from journeyapi.limits import NO_NUL
 from journeyapi.services import Services
 
 
@@ -52,14 +58,32 @@ def requires(*any_of: str) -> Any:
 
         principal.require_any(*any_of)
 
-        # No id of any kind is this long, so nothing with it can be found.
+        # No id of any kind is this long or holds NUL, so nothing with it can
+        # be found (and PostgreSQL could not even be asked: text holds no NUL).
         longest = services.limits.path_parameter_length
         for value in request.path_params.values():
-            if len(value) > longest:
+            if len(value) > longest or "\x00" in value:
                 raise NotFound()
+        _check_query(request)
         return Caller(principal, services)
 
     return Depends(check)
+
+
+def _check_query(request: Request) -> None:
+    """Every query parameter of the API takes one value, without NUL.
+
+    The framework would quietly keep the last of ``?pageSize=1&pageSize=2``;
+    a caller who sent two values is told instead.
+    """
+    seen: set[str] = set()
+    for name, value in request.query_params.multi_items():
+        if name in seen:
+            given = request.query_params.getlist(name)
+            raise InvalidValue(name, ", ".join(given), "one value")
+        seen.add(name)
+        if "\x00" in value:
+            raise InvalidValue(name, value.replace("\x00", "\\u0000"), NO_NUL)
 
 
 def _bearer_token(request: Request) -> str | None:

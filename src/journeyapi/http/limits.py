@@ -8,12 +8,13 @@ into it. Requests without a body pass straight through.
 
 from __future__ import annotations
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from journeyapi.errors import ApiError, BadRequest, RequestEntityTooLarge
 from journeyapi.http.context import correlation_id
 from journeyapi.http.responses import error_response
-from journeyapi.limits import JsonTooDeep, Limits, json_depth_exceeds
+from journeyapi.limits import JsonTooDeep, Limits, check_strings, json_depth_exceeds
 
 
 class RequestLimitsMiddleware:
@@ -58,8 +59,9 @@ class RequestLimitsMiddleware:
             more = message.get("more_body", False)
 
         body = b"".join(chunks)
-        if json_like and json_depth_exceeds(body, self.limits.json_depth):
-            await _refuse(JsonTooDeep(self.limits.json_depth), scope, receive, send)
+        problem = _json_problem(body, self.limits) if json_like else None
+        if problem is not None:
+            await _refuse(problem, scope, receive, send)
             return
 
         replayed = False
@@ -72,6 +74,28 @@ class RequestLimitsMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+def _json_problem(body: bytes, limits: Limits) -> ApiError | None:
+    """Why a JSON body is refused before its route sees it, if it is."""
+    if json_depth_exceeds(body, limits.json_depth):
+        return JsonTooDeep(limits.json_depth)
+
+    # A body shorter than the limit cannot hold a string longer than it, and
+    # one without an escaped NUL holds none (JSON text cannot carry a raw one):
+    # most bodies are answered by these two looks. A body that is not JSON is
+    # left for the route, which says so.
+    if len(body) <= limits.string_length and b"\\u0000" not in body:
+        return None
+    try:
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    try:
+        check_strings(document, limits.string_length)
+    except ApiError as error:
+        return error
+    return None
 
 
 def _body_headers(scope: Scope) -> tuple[int | None, bool, bool]:

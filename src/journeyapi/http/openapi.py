@@ -16,7 +16,22 @@ _DESCRIPTIONS = {
     415: "The body is not JSON.",
     429: "Too many requests; retry after the time given.",
     500: "An unexpected condition on the server.",
+    502: "An injected fault: a bad answer from upstream.",
+    503: "The service is unavailable (or an injected fault).",
+    504: "The request took too long (or an injected fault).",
 }
+
+# What the edge can answer on any operation: an injected fault (see
+# journeyapi.http.faults) answers any of these before the route runs.
+_ANY_OPERATION = (429, 500, 502, 503, 504)
+# An operation taking a body: the edge refuses one too large (413), nested too
+# deep or holding too long a string (400), and the routes one not JSON (415).
+_WITH_BODY = (400, 413, 415)
+# An operation with a path parameter: one longer than any id is not found.
+_WITH_PATH_PARAMETER = (404,)
+# An operation under /api/v2 reads a bearer token and checks a permission.
+_AUTHENTICATED = (401, 403)
+_ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -37,12 +52,16 @@ def finish_document(document: dict[str, Any]) -> dict[str, Any]:
     - Every ``/api/v2`` operation takes a bearer token. The token is read by the
       ``requires`` dependency rather than the framework's security classes (one
       dependency less on every request), so the scheme is declared here.
+    - The answers the edge gives before a route runs (limits, faults, the token)
+      are the same for every operation of a kind, so they are listed here once
+      rather than in every route.
     """
     for path, operations in document.get("paths", {}).items():
         for operation in operations.values():
             operation.get("responses", {}).pop("422", None)
             if path.startswith("/api/v2/"):
                 operation["security"] = [{"bearer": []}]
+            _complete_errors(path, operation)
 
     components = document.setdefault("components", {})
     schemas = components.get("schemas", {})
@@ -56,3 +75,28 @@ def finish_document(document: dict[str, Any]) -> dict[str, Any]:
         }
     }
     return document
+
+
+def _complete_errors(path: str, operation: dict[str, Any]) -> None:
+    statuses = list(_ANY_OPERATION)
+    if "requestBody" in operation:
+        statuses += _WITH_BODY
+    if "{" in path:
+        statuses += _WITH_PATH_PARAMETER
+    if any(
+        parameter.get("in") == "query" for parameter in operation.get("parameters", [])
+    ):
+        # A query parameter that is not of its declared type.
+        statuses.append(400)
+    if path.startswith("/api/v2/"):
+        statuses += _AUTHENTICATED
+
+    responses = operation.setdefault("responses", {})
+    for status in sorted(set(statuses)):
+        responses.setdefault(
+            str(status),
+            {
+                "description": _DESCRIPTIONS[status],
+                "content": {"application/json": {"schema": _ERROR_BODY}},
+            },
+        )

@@ -22,6 +22,7 @@ from journeyapi.auth.permissions import (
 from journeyapi.auth.service import Principal
 from journeyapi.clock import Clock, from_millis, to_millis
 from journeyapi.errors import InvalidValue
+from journeyapi.limits import check_items
 from journeyapi.models.common import AddressableEntityRef
 from journeyapi.models.events import EventType, JourneyEvent
 from journeyapi.models.segments import (
@@ -44,7 +45,6 @@ from journeyapi.segments.errors import (
     InactiveSegment,
     MissingBody,
     SessionEnded,
-    TooManyItems,
     UnknownSegment,
     WrongSegmentScope,
 )
@@ -329,8 +329,7 @@ class AssignmentService:
                 template="The request needs a JSON array of segment changes;"
                 " [] changes nothing."
             )
-        if len(items) > self._max_items:
-            raise TooManyItems(len(items), self._max_items)
+        check_items("body", items, self._max_items)
         for item in items:
             principal.require_any(
                 SEGMENT_ASSIGNMENT_ADD

@@ -86,17 +86,6 @@ class DuplicateSegment(BadRequest):
         )
 
 
-class TooManyItems(BadRequest):
-    code = "invalid.value"
-    template = "The request has {count} items; at most {limit} are allowed."
-
-    def __init__(self, count: int, limit: int) -> None:
-        super().__init__(
-            {"count": str(count), "limit": str(limit)},
-            details=[FieldProblem(self.code, field_name="body")],
-        )
-
-
 class SessionEnded(BadRequest):
     template = "Session [{sessionId}] has ended; its segments can no longer change."
 

@@ -40,7 +40,13 @@ from journeyapi.models.segments import (
     UpdateSegmentAssignmentRequest,
     UpdateSegmentAssignmentResponse,
 )
-from journeyapi.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest, page_links
+from journeyapi.paging import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_NUMBER,
+    MAX_PAGE_SIZE,
+    PageRequest,
+    page_links,
+)
 from journeyapi.segments.assignments import AssignmentPage, ListingQuery
 from journeyapi.segments.errors import MissingBody
 
@@ -110,7 +116,9 @@ def _listing(
 )
 async def list_segments(
     caller: Annotated[Caller, requires(SEGMENT_VIEW)],
-    pageNumber: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    pageNumber: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page number, from 1.")
+    ] = 1,
     pageSize: Annotated[
         int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
     ] = DEFAULT_PAGE_SIZE,

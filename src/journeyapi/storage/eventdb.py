@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from journeyapi.analytics.errors import AggregateQueryTimedOut
 from journeyapi.errors import ApiError
 
 
@@ -70,12 +71,30 @@ class EventDatabase:
         return connection
 
     @contextmanager
-    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection of this thread's own to the same database."""
+    def cursor(
+        self, timeout_seconds: float | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection of this thread's own to the same database.
+
+        With a timeout, a statement still running when it passes is interrupted
+        inside DuckDB (the query stops; it is not left running unseen) and
+        ``AggregateQueryTimedOut`` is raised.
+        """
         cursor = self.connection().cursor()
+        timer = None
+        if timeout_seconds is not None:
+            timer = threading.Timer(timeout_seconds, cursor.interrupt)
+            timer.daemon = True
+            timer.start()
         try:
             yield cursor
+        except duckdb.InterruptException:
+            if timeout_seconds is None:
+                raise
+            raise AggregateQueryTimedOut(timeout_seconds) from None
         finally:
+            if timer is not None:
+                timer.cancel()
             cursor.close()
 
     def close(self) -> None:
