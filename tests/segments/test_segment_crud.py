@@ -265,8 +265,8 @@ def test_an_empty_list_has_page_one_and_no_pages(make: Maker) -> None:
         ({"pageSize": "0"}, "pageSize", "0", "integers from 1 to 100"),
         ({"pageSize": "101"}, "pageSize", "101", "integers from 1 to 100"),
         ({"pageSize": "x"}, "pageSize", "x", "integers from 1 to 100"),
-        ({"pageNumber": "0"}, "pageNumber", "0", "integers from 1"),
-        ({"pageNumber": "x"}, "pageNumber", "x", "integers from 1"),
+        ({"pageNumber": "0"}, "pageNumber", "0", "integers from 1 to 2147483647"),
+        ({"pageNumber": "x"}, "pageNumber", "x", "integers from 1 to 2147483647"),
     ],
 )
 def test_bad_list_paging_is_400(
