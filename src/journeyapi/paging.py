@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -49,4 +53,30 @@ def page_links(path: str, page: PageRequest, total: int) -> PageLinks:
         next_uri=uri(page.number + 1) if page.number < page_count else None,
         previous_uri=uri(page.number - 1) if page.number > 1 else None,
         page_count=page_count,
+    )
+
+
+Listing = TypeVar("Listing", bound=BaseModel)
+
+
+def page_listing(
+    kind: type[Listing],
+    entities: Sequence[Any],
+    path: str,
+    page: PageRequest,
+    total: int,
+) -> Listing:
+    """The ``kind`` envelope (``ActionTargetListing``...) of one page of ``path``."""
+    links = page_links(path, page, total)
+    return kind(
+        entities=list(entities),
+        page_size=page.size,
+        page_number=page.number,
+        total=total,
+        first_uri=links.first_uri,
+        self_uri=links.self_uri,
+        next_uri=links.next_uri,
+        previous_uri=links.previous_uri,
+        last_uri=links.last_uri,
+        page_count=links.page_count,
     )

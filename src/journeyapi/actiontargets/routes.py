@@ -25,7 +25,7 @@ from journeyapi.paging import (
     MAX_PAGE_NUMBER,
     MAX_PAGE_SIZE,
     PageRequest,
-    page_links,
+    page_listing,
 )
 
 router = APIRouter(prefix="/api/v2/journey/actiontargets", tags=["Journey"])
@@ -63,21 +63,7 @@ async def list_action_targets(
 ) -> Response:
     page = PageRequest(number=pageNumber, size=pageSize)
     entities, total = caller.services.action_targets.list_page(page)
-    links = page_links(PATH, page, total)
-    return wire(
-        ActionTargetListing(
-            entities=entities,
-            page_size=page.size,
-            page_number=page.number,
-            total=total,
-            first_uri=links.first_uri,
-            self_uri=links.self_uri,
-            next_uri=links.next_uri,
-            previous_uri=links.previous_uri,
-            last_uri=links.last_uri,
-            page_count=links.page_count,
-        )
-    )
+    return wire(page_listing(ActionTargetListing, entities, PATH, page, total))
 
 
 @router.patch(

@@ -156,7 +156,7 @@ class BulkImport:
             text = lines_of(chunk)
         except pa.ArrowInvalid:
             # Not UTF-8 somewhere: let Python judge every line of this chunk.
-            lines = _split(chunk)
+            lines = split_lines(chunk)
             return self._by_python(first, lines, range(first, first + len(lines)))
         count = len(text)
         numbers = pa.array(range(first, first + count), type=pa.int64())
@@ -179,7 +179,7 @@ class BulkImport:
         if good.num_rows == count and not isinstance(inserted, list):
             return result
 
-        lines = _split(chunk)
+        lines = split_lines(chunk)
         if isinstance(inserted, list):
             self._tell(first, lines, good, set(inserted))
         others = checked.filter(pc.invert(ok)).column("n").to_pylist()
@@ -245,7 +245,8 @@ def _next_start(start: int, length: int) -> int:
     return start + length + 1
 
 
-def _split(chunk: bytes) -> list[bytes]:
+def split_lines(chunk: bytes) -> list[bytes]:
+    """The lines of a chunk of JSON Lines, without their line ends."""
     lines = chunk.split(b"\n")
     if lines[-1] == b"":
         lines.pop()

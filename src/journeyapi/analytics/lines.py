@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import orjson
 
+from journeyapi.analytics.bulk import split_lines
 from journeyapi.analytics.events import (
     Batch,
     Ingestion,
@@ -26,10 +27,7 @@ class LineImport:
 
     def add_chunk(self, first: int, chunk: bytes) -> IngestResult:
         """Add the whole JSON Lines in ``chunk``; the first is line ``first``."""
-        lines = chunk.split(b"\n")
-        if lines and not lines[-1]:
-            lines.pop()
-        return self.add_lines(first, lines)
+        return self.add_lines(first, split_lines(chunk))
 
     def add_lines(self, first: int, lines: Sequence[bytes]) -> IngestResult:
         """Add the JSON Lines ``lines``; the first is line number ``first``."""

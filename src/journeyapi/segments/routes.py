@@ -45,7 +45,7 @@ from journeyapi.paging import (
     MAX_PAGE_NUMBER,
     MAX_PAGE_SIZE,
     PageRequest,
-    page_links,
+    page_listing,
 )
 from journeyapi.segments.assignments import AssignmentPage, ListingQuery
 from journeyapi.segments.errors import MissingBody
@@ -125,21 +125,7 @@ async def list_segments(
 ) -> Response:
     page = PageRequest(number=pageNumber, size=pageSize)
     entities, total = caller.services.segments.list_page(page)
-    links = page_links(SEGMENTS, page, total)
-    return wire(
-        SegmentListing(
-            entities=entities,
-            page_size=page.size,
-            page_number=page.number,
-            total=total,
-            first_uri=links.first_uri,
-            self_uri=links.self_uri,
-            next_uri=links.next_uri,
-            previous_uri=links.previous_uri,
-            last_uri=links.last_uri,
-            page_count=links.page_count,
-        )
-    )
+    return wire(page_listing(SegmentListing, entities, SEGMENTS, page, total))
 
 
 @router.post(
