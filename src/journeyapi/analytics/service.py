@@ -49,9 +49,11 @@ class AnalyticsService:
             self.events = PostgresEventStore(self.event_database)
             dialect = PostgresDialect()
         else:
-            path = settings.events_database or events_path_for(
-                db.path if isinstance(db, SqliteDatabase) else "journeyapi.db"
-            )
+            path = settings.events_database
+            if path is None:
+                # Only PostgreSQL comes without a file, and it was handled above.
+                assert isinstance(db, SqliteDatabase)
+                path = events_path_for(db.path)
             self.event_database = EventDatabase(path, settings.events_threads, SCHEMA)
             self.events = EventStore(self.event_database)
             dialect = DuckDBDialect()
