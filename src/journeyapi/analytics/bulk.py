@@ -8,10 +8,10 @@ whose strings point into the bytes read from the file (no copy per line).
 The rule applied there is the same strict subset of the event contract as the
 fast path in ``events`` (strings where the contract has strings, an extended
 ISO-8601 time with seconds and an offset), and it only accepts what the JSON
-parser of the ingestion route accepts too: no duplicated or unknown keys, none
-of the liberties DuckDB's parser allows (NaN, Infinity, trailing commas). A line
-it does not accept is handed to Python, where ``row_of`` either accepts it after
-all or gives the model's reason; so which lines are kept, and every reason
+parser of the ingestion route accepts too: no duplicated, unknown or null keys,
+none of the liberties DuckDB's parser allows (NaN, Infinity, trailing commas). A
+line it does not accept is handed to Python, where ``row_of`` either accepts it
+after all or gives the model's reason; so which lines are kept, and every reason
 reported, is the same as for the ingestion route.
 """
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import accumulate
 
 import duckdb
@@ -35,10 +36,13 @@ from journeyapi.analytics.events import (
     Ingestion,
     IngestResult,
     Rejection,
+    first_of,
     row_of,
 )
-from journeyapi.models.events import JourneyEvent
 
+# DuckDB scans an Arrow table a record batch per thread at a time: a chunk held
+# in one batch would be checked, and then inserted, on one core only.
+_SCAN_ROWS = 10_000
 _NAMES = ("id", "eventType", "eventTime", "sessionId", *DIMENSIONS)
 _REQUIRED = 3
 _SEGMENTS = _NAMES.index("journeySessionSegmentId")
@@ -46,49 +50,47 @@ _TIME = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
     r"(\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
 )
-# What DuckDB's JSON parser reads but the route's does not: NaN and infinities,
-# trailing commas, numbers too large for a double. A line with any of these
-# (or with text merely looking like them) is judged in Python.
-_QUOTE = "'\"'"
-_LIBERTIES = (
-    r"(?i)[:\[,]\s*[-+]?(nan|inf)|,\s*[\]}]"
-    r"|[:\[,]\s*-?[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]{3}"
-)
+# What DuckDB's JSON parser reads but the route's does not, and the type checks
+# below do not already refuse: trailing commas (a line merely looking as if it
+# had one is judged in Python). NaN, infinities and numbers too large for a
+# double are not strings, so a line with one fails the checks of its key.
+_TRAILING_COMMA = r",\s*[\]}]"
 
 
 def _checked_sql() -> str:
-    shape = "{" + ", ".join(f'"{name}": "JSON"' for name in _NAMES) + "}"
-    field = [f'j."{name}"' for name in _NAMES]
-    text = [f"{value}::VARCHAR" for value in field]
-    kinds = ", ".join(f"'{kind}'" for kind in sorted(EVENT_TYPES))
-    strings = [
-        f"starts_with({text[index]}, {_QUOTE})"
-        if index < _REQUIRED
-        else f"({field[index]} IS NULL OR starts_with({text[index]}, {_QUOTE}))"
-        for index in range(len(_NAMES))
-        if index != _SEGMENTS
-    ]
-    segments = f"json_transform({field[_SEGMENTS]}, '[\"VARCHAR\"]')"
-    # The array, written back, is the text read: then it held strings only.
-    segments_ok = (
-        f"({field[_SEGMENTS]} IS NULL OR (to_json({segments})::VARCHAR"
-        f" = {text[_SEGMENTS]} AND len(list_distinct({segments}))"
-        f" = len({segments})))"
+    shape = ", ".join(
+        f'"{name}": "VARCHAR[]"' if index == _SEGMENTS else f'"{name}": "VARCHAR"'
+        for index, name in enumerate(_NAMES)
     )
-    # Every key of the line is a distinct one of ours, with a value: so no
-    # key is repeated (DuckDB would keep the first, the route the last one).
-    present = " + ".join(f"({value} IS NOT NULL)::INTEGER" for value in field)
+    paths = ", ".join(f"'$.\"{name}\"'" for name in _NAMES)
+    kinds = ", ".join(f"'{kind}'" for kind in sorted(EVENT_TYPES))
+    # The JSON type of each value: NULL where the key is missing, 'NULL' for a
+    # JSON null (judged in Python), strings where the contract has strings.
+    typed = []
+    for index in range(len(_NAMES)):
+        kind = "ARRAY" if index == _SEGMENTS else "VARCHAR"
+        wanted = f"types[{index + 1}] = '{kind}'"
+        typed.append(wanted if index < _REQUIRED else f"coalesce({wanted}, true)")
+    segments = f'j."{_NAMES[_SEGMENTS]}"'
+    # A list of strings only, each once (Python keeps the first of each).
+    segments_ok = (
+        f"(types[{_SEGMENTS + 1}] IS NULL OR (list_count(list_filter(try(json_type("
+        f"line, '$.\"{_NAMES[_SEGMENTS]}\"[*]')), lambda kind: kind <> 'VARCHAR'))"
+        f" = 0 AND len(list_distinct({segments})) = len({segments})))"
+    )
     ok = " AND ".join(
         [
             "j IS NOT NULL",
-            *strings,
+            *typed,
+            # Every key of the line is one of ours, once: DuckDB would keep the
+            # first of a repeated key, the route the last one.
+            "keys = list_count(types)",
             f"v1 IN ({kinds})",
             f"regexp_full_match(v2, '{_TIME}')",
             "v2[1:4] BETWEEN '1001' AND '9998'",
             "event_time IS NOT NULL",
             segments_ok,
-            f"NOT regexp_matches(line, '{_LIBERTIES}')",
-            f"len(json_keys(CASE WHEN j IS NOT NULL THEN line END)) = {present}",
+            f"NOT regexp_matches(line, '{_TRAILING_COMMA}')",
         ]
     )
     time = (
@@ -98,12 +100,7 @@ def _checked_sql() -> str:
         " * to_minutes(try_cast(v2[-5:-4] AS BIGINT) * 60"
         " + try_cast(v2[-2:] AS BIGINT)) END"
     )
-    values = [
-        f"CASE WHEN {field[index]} IS NOT NULL THEN {segments} END"
-        if index == _SEGMENTS
-        else f"json_extract_string({field[index]}, '$')"
-        for index in range(len(_NAMES))
-    ]
+    values = ", ".join(f'j."{name}" AS v{index}' for index, name in enumerate(_NAMES))
     columns = ", ".join(
         "event_time" if index == 2 else f"v{index} AS {column}"
         for index, column in enumerate(COLUMNS)
@@ -111,8 +108,10 @@ def _checked_sql() -> str:
     return (
         f"SELECT n, coalesce({ok}, false) AS ok, {columns} FROM ("
         f" SELECT *, {time} AS event_time FROM ("
-        f" SELECT n, line, j, {', '.join(f'{v} AS v{i}' for i, v in enumerate(values))}"
-        f" FROM (SELECT n, line, try(json_transform(line, '{shape}')) AS j"
+        f" SELECT n, line, j, types, keys, {values} FROM ("
+        f" SELECT n, line, try(json_transform(line, '{{{shape}}}')) AS j,"
+        f" try(json_type(line, [{paths}])) AS types,"
+        " try(len(json_keys(line))) AS keys"
         " FROM incoming_lines)))"
     )
 
@@ -138,12 +137,45 @@ def lines_of(chunk: bytes) -> pa.LargeStringArray:
 
 
 class BulkImport:
-    def __init__(self, ingestion: Ingestion) -> None:
+    """Chunks of JSON Lines into the DuckDB store.
+
+    With ``overlap``, the hook hears of a chunk's new events on a thread of its
+    own while the next chunk is checked and inserted: recording the customers
+    and sessions they mention is the other half of an import's work, mostly
+    spent inside SQLite, and both databases let go of the interpreter while
+    they work. At most one chunk waits for the hook; ``finish`` waits for it
+    and raises what it raised.
+    """
+
+    def __init__(self, ingestion: Ingestion, overlap: bool = False) -> None:
         self.ingestion = ingestion
         # Batches are checked by DuckDB's own JSON functions, so only the
         # DuckDB store can take them this way.
         assert isinstance(ingestion.store, EventStore)
         self.database = ingestion.store.database
+        self._hearing = ThreadPoolExecutor(1) if overlap else None
+        self._heard: Future[None] | None = None
+
+    def finish(self) -> None:
+        """Wait until the hook has heard of every chunk added."""
+        try:
+            if self._heard is not None:
+                self._heard.result()
+        finally:
+            self._heard = None
+            if self._hearing is not None:
+                self._hearing.shutdown()
+                self._hearing = None
+
+    def _tell(self, events: pa.Table) -> None:
+        hook = self.ingestion.on_accepted
+        assert hook is not None
+        if self._hearing is None:
+            hook(events)
+            return
+        if self._heard is not None:
+            self._heard.result()
+        self._heard = self._hearing.submit(hook, events)
 
     def add_lines(self, first: int, lines: Sequence[bytes]) -> IngestResult:
         """Add the JSON Lines ``lines``; the first is line number ``first``."""
@@ -160,62 +192,64 @@ class BulkImport:
             return self._by_python(first, lines, range(first, first + len(lines)))
         count = len(text)
         numbers = pa.array(range(first, first + count), type=pa.int64())
-        incoming = pa.table({"n": numbers, "line": text})
+        incoming = _in_batches(pa.table({"n": numbers, "line": text}))
 
         with self.database.write_lock:
             connection = self.database.connection()
             connection.register("incoming_lines", incoming)
             try:
-                checked: pa.Table = connection.sql(CHECKED_SQL).to_arrow_table()
+                checked: pa.Table = connection.sql(CHECKED_SQL).to_arrow_table(
+                    _SCAN_ROWS
+                )
             finally:
                 connection.unregister("incoming_lines")
             ok = checked.column("ok")
             good = checked.filter(ok).drop(["ok"])
-            inserted = self._insert(connection, good.drop(["n"]))
+            events = good.drop(["n"])
+            new = self._insert(connection, events)
 
         result = IngestResult()
-        result.accepted = len(inserted) if isinstance(inserted, list) else inserted
+        result.accepted = new if isinstance(new, int) else new.num_rows
         result.duplicates = good.num_rows - result.accepted
-        if good.num_rows == count and not isinstance(inserted, list):
+        if self.ingestion.on_accepted is not None and result.accepted:
+            assert isinstance(new, pa.Table)
+            self._tell(new)
+        if good.num_rows == count:
             return result
 
         lines = split_lines(chunk)
-        if isinstance(inserted, list):
-            self._tell(first, lines, good, set(inserted))
         others = checked.filter(pc.invert(ok)).column("n").to_pylist()
         result.merge(self._by_python(first, lines, others))
         return result
 
     def _insert(
-        self, connection: duckdb.DuckDBPyConnection, good: pa.Table
-    ) -> list[str] | int:
-        if not good.num_rows:
-            return [] if self.ingestion.on_accepted else 0
-        tail = " RETURNING id" if self.ingestion.on_accepted else ""
-        connection.register("incoming_events", good)
+        self, connection: duckdb.DuckDBPyConnection, events: pa.Table
+    ) -> pa.Table | int:
+        """Add the new ones of ``events``: they, or their count without a hook."""
+        told = self.ingestion.on_accepted is not None
+        if not events.num_rows:
+            return events if told else 0
+        connection.register("incoming_events", events)
         try:
+            # Most chunks are all new: a plain insert is twice as fast as one
+            # that looks for conflicts, and fails at once on the first one.
+            try:
+                connection.execute(f"INSERT INTO {TABLE} SELECT * FROM incoming_events")
+            except duckdb.ConstraintException:
+                pass
+            else:
+                return events if told else events.num_rows
+            # Some are stored already, or come twice in this chunk.
+            tail = " RETURNING id" if told else ""
             rows = connection.execute(
                 f"INSERT OR IGNORE INTO {TABLE} SELECT * FROM incoming_events{tail}"
             ).fetchall()
         finally:
             connection.unregister("incoming_events")
-        if tail:
-            return [str(row[0]) for row in rows]
-        return int(rows[0][0]) if rows else 0
-
-    def _tell(
-        self, first: int, lines: Sequence[bytes], good: pa.Table, new_ids: set[str]
-    ) -> None:
-        assert self.ingestion.on_accepted is not None
-        accepted = []
-        for event_id, number in zip(
-            good.column("id").to_pylist(), good.column("n").to_pylist(), strict=True
-        ):
-            if event_id in new_ids:
-                new_ids.discard(event_id)
-                accepted.append(JourneyEvent.model_validate_json(lines[number - first]))
-        if accepted:
-            self.ingestion.on_accepted(accepted)
+        if not told:
+            return int(rows[0][0]) if rows else 0
+        keep = first_of(events.column("id").to_pylist(), {str(row[0]) for row in rows})
+        return events.filter(keep) if keep is not None else events.slice(0, 0)
 
     def _by_python(
         self, first: int, lines: Sequence[bytes], numbers: Iterable[int]
@@ -239,6 +273,10 @@ class BulkImport:
         if len(batch):
             result.merge(self.ingestion.add_batch(batch))
         return result
+
+
+def _in_batches(table: pa.Table) -> pa.Table:
+    return pa.Table.from_batches(table.to_batches(max_chunksize=_SCAN_ROWS))
 
 
 def _next_start(start: int, length: int) -> int:

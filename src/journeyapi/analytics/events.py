@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -65,7 +65,8 @@ _MICROSECOND = timedelta(microseconds=1)
 _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)")
 
 Row = tuple[Any, ...]
-AcceptedHook = Callable[[Sequence[JourneyEvent]], None]
+# Told the events an ingestion added, as stored columns, in the order they came.
+AcceptedHook = Callable[[pa.Table], None]
 
 
 def row_of(item: object) -> Row | str:
@@ -153,6 +154,8 @@ class Batch:
         return [row[0] for row in self.rows]
 
     def table(self) -> pa.Table:
+        if not self.rows:
+            return ARROW_SCHEMA.empty_table()
         # Rows to columns in one pass of C code, then one Arrow array per column.
         columns = zip(*self.rows, strict=True)
         return pa.Table.from_arrays(
@@ -274,15 +277,18 @@ class Ingestion:
 
     def _tell(self, batch: Batch, new_ids: set[str]) -> None:
         assert self.on_accepted is not None
-        accepted = []
-        for event_id, item in zip(batch.ids(), batch.items, strict=True):
-            # An id sent twice in one batch is new once.
-            if event_id in new_ids:
-                new_ids.discard(event_id)
-                accepted.append(
-                    item
-                    if isinstance(item, JourneyEvent)
-                    else JourneyEvent.model_validate(item)
-                )
-        if accepted:
-            self.on_accepted(accepted)
+        new = first_of(batch.ids(), new_ids)
+        if new is not None:
+            self.on_accepted(batch.table().filter(new))
+
+
+def first_of(ids: Iterable[str], new_ids: set[str]) -> pa.BooleanArray | None:
+    """Which of ``ids`` to tell of: the first sight of each new one, if any.
+
+    An id sent twice in one batch is new once. ``new_ids`` is used up.
+    """
+    keep = []
+    for event_id in ids:
+        keep.append(event_id in new_ids)
+        new_ids.discard(event_id)
+    return pa.array(keep, type=pa.bool_()) if any(keep) else None

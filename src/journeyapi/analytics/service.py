@@ -67,10 +67,10 @@ class AnalyticsService:
             timeout_seconds=self.limits.aggregate_query_timeout_seconds,
         )
 
-    def line_import(self) -> BulkImport | LineImport:
+    def line_import(self, overlap: bool = False) -> BulkImport | LineImport:
         """What a JSON Lines import goes through, for this event store."""
         if isinstance(self.events, EventStore):
-            return BulkImport(self.ingestion)
+            return BulkImport(self.ingestion, overlap)
         return LineImport(self.ingestion)
 
     def validate(self, body: JourneyAggregationQuery | None) -> queries.Query:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import click
+import duckdb
 import orjson
 from tqdm import tqdm
 
@@ -52,6 +53,12 @@ def _events_database_option(command: click.decorators.FC) -> click.decorators.FC
     default=None,
     help="Threads DuckDB may use for the import (default: every core).",
 )
+@click.option(
+    "--memory-limit",
+    default="256MB",
+    show_default=True,
+    help="Memory DuckDB may hold during the import; past it, it spills to disk.",
+)
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def import_events(
     file: Path,
@@ -59,6 +66,7 @@ def import_events(
     events_database: str | None,
     batch_size: int,
     threads: int | None,
+    memory_limit: str,
     progress: bool,
 ) -> None:
     """Import journey events from a JSON Lines file, one event per line.
@@ -83,13 +91,21 @@ def import_events(
                     update={"events_database": events_database}
                 ),
             )
-        importer = analytics.line_import()
+        importer = analytics.line_import(overlap=True)
         if isinstance(analytics.event_database, EventDatabase):
             # An import is a batch job: unlike a query in the server, it may
             # use every core. Its progress is the bar below, not DuckDB's own.
             connection = analytics.event_database.connection()
             connection.execute(f"SET threads = {threads or os.cpu_count() or 1}")
             connection.execute("SET enable_progress_bar = false")
+            # The store's index and caches would otherwise grow with the file.
+            try:
+                connection.execute("SET memory_limit = $limit", {"limit": memory_limit})
+            except duckdb.Error as exc:
+                raise click.BadParameter(
+                    f"{memory_limit!r} is not an amount of memory such as 256MB or 2GB",
+                    param_hint="--memory-limit",
+                ) from exc
         try:
             with (
                 file.open("rb") as handle,
@@ -112,6 +128,7 @@ def import_events(
                     rejected += len(found.rejected)
                     bar.update(len(chunk))
         finally:
+            importer.finish()
             if analytics is not services.analytics:
                 analytics.close()
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+import pyarrow as pa
+
+from journeyapi.analytics.mentions import Mentions, mentions_of
 from journeyapi.clock import Clock, from_millis, to_millis
 from journeyapi.errors import InvalidValue
 from journeyapi.models.common import AddressableEntityRef
 from journeyapi.models.customers import Customer, CustomerIdentity
-from journeyapi.models.events import JourneyEvent
 from journeyapi.segments import store
 from journeyapi.segments.errors import (
     CustomerNotFound,
@@ -129,89 +130,27 @@ class CustomerService:
             )
         return customer_id
 
-    def record_from_events(self, events: Sequence[JourneyEvent]) -> None:
+    def record_from_events(self, events: pa.Table) -> None:
         """Create the customers and sessions ``events`` mention that do not exist.
 
-        Idempotent: running it again with the same events changes nothing. A
-        new session starts at the earliest of its events in the batch; a
-        session that exists already is not changed by later events. A session
-        whose events name no customer is not created: every session belongs to
-        one.
+        ``events`` are new journey events as stored, in the order they came
+        (``analytics.mentions`` says what each mentions). Idempotent: running it
+        again with the same events changes nothing. A session that exists
+        already is not changed by later events.
         """
-        starts: dict[str, JourneyEvent] = {}
-        customers: dict[str, Identity] = {}
-        session_types: dict[str, str] = {}
-        for event in events:
-            identity = None
-            if event.journey_customer_id_type and event.journey_customer_id:
-                identity = Identity(
-                    event.journey_customer_id_type, event.journey_customer_id
-                )
-            if event.session_id is None:
-                if identity is not None:
-                    customers.setdefault(f"\0{identity}", identity)
-                continue
-            earliest = starts.get(event.session_id)
-            if earliest is None or event.event_time < earliest.event_time:
-                starts[event.session_id] = event
-            if identity is not None:
-                customers.setdefault(event.session_id, identity)
-            if event.journey_session_type:
-                session_types.setdefault(event.session_id, event.journey_session_type)
+        self.record(mentions_of(events))
 
-        # A few statements for the whole batch, not a few per session: an
-        # import hands over tens of thousands of sessions at once.
+    def record(self, mentions: Mentions) -> None:
+        if not mentions:
+            return
         with self._db.transaction():
-            customer_of = self._customers_of(list(dict.fromkeys(customers.values())))
-            session_ids = [key for key in customers if not key.startswith("\0")]
-            # A session that exists is left as it is: events never rewrite what
-            # an administrator or an earlier batch recorded.
-            known = store.existing_sessions(self._db, session_ids)
-            store.insert_sessions(
+            store.record_mentions(
                 self._db,
-                [
-                    {
-                        "id": session_id,
-                        "type": session_types.get(session_id, DEFAULT_SESSION_TYPE),
-                        "customer": customer_of[customers[session_id]],
-                        "customer_id_type": customers[session_id].id_type,
-                        "customer_id": customers[session_id].id_value,
-                        "start_ms": to_millis(starts[session_id].event_time),
-                        "end_ms": None,
-                    }
-                    for session_id in session_ids
-                    if session_id not in known
-                ],
+                mentions.identities,
+                mentions.sessions,
+                to_millis(self._clock.now()),
+                DEFAULT_SESSION_TYPE,
             )
-
-    def _customers_of(self, identities: Sequence[Identity]) -> dict[Identity, str]:
-        """The customer of each identity, making one for each identity unknown."""
-        found: dict[Identity, str] = {}
-        by_type: dict[str, list[str]] = {}
-        for identity in identities:
-            by_type.setdefault(identity.id_type, []).append(identity.id_value)
-        for id_type, values in by_type.items():
-            known = store.customers_by_identity(self._db, id_type, values)
-            found.update(
-                (Identity(id_type, value), customer)
-                for value, customer in known.items()
-            )
-
-        created_ms = to_millis(self._clock.now())
-        new: list[dict[str, Any]] = []
-        for identity in identities:
-            if identity not in found:
-                found[identity] = str(uuid.uuid4())
-                new.append(
-                    {
-                        "id": found[identity],
-                        "id_type": identity.id_type,
-                        "id_value": identity.id_value,
-                        "created_ms": created_ms,
-                    }
-                )
-        store.insert_customers(self._db, new)
-        return found
 
     def _insert(self, customer_id: str, identities: Sequence[Identity]) -> None:
         created_ms = to_millis(self._clock.now())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from journeyapi.storage.database import Database, Row
@@ -154,63 +154,59 @@ def insert_contact(db: Database, row: dict[str, Any]) -> None:
 _SESSION_COLUMNS = "id, type, customer, customer_id_type, customer_id, start_ms, end_ms"
 
 
-# How many values one IN list carries: far below every database's limit on
-# bound parameters (SQLite's is 32,766).
-_IN_CHUNK = 500
+_MENTIONED_IDENTITIES = {"id_type": "TEXT", "id_value": "TEXT", "customer": "TEXT"}
+_MENTIONED_SESSIONS = {
+    "id": "TEXT",
+    "type": "TEXT",
+    "id_type": "TEXT",
+    "id_value": "TEXT",
+    "start_ms": "BIGINT",
+}
+_UNKNOWN_IDENTITY = (
+    " FROM mentioned_identities AS m WHERE NOT EXISTS (SELECT 1"
+    " FROM customer_identities AS c"
+    " WHERE c.id_type = m.id_type AND c.id_value = m.id_value)"
+)
 
 
-def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), _IN_CHUNK):
-        yield values[start : start + _IN_CHUNK]
+def record_mentions(
+    db: Database,
+    identities: Iterable[Sequence[Any]],
+    sessions: Iterable[Sequence[Any]],
+    created_ms: int,
+    default_type: str,
+) -> None:
+    """Add the customers and sessions mentioned that are not stored yet.
 
-
-def _in_list(values: Sequence[str]) -> tuple[str, dict[str, str]]:
-    params = {f"v{index}": value for index, value in enumerate(values)}
-    return ", ".join(f":{name}" for name in params), params
-
-
-def customers_by_identity(
-    db: Database, id_type: str, id_values: Sequence[str]
-) -> dict[str, str]:
-    """Of these identities of one type, the known ones: value -> customer."""
-    found: dict[str, str] = {}
-    for chunk in _chunks(id_values):
-        listed, params = _in_list(chunk)
-        rows = db.fetch_all(
-            "SELECT id_value, customer FROM customer_identities"
-            f" WHERE id_type = :id_type AND id_value IN ({listed})",
-            {**params, "id_type": id_type},
-        )
-        found.update((str(row["id_value"]), str(row["customer"])) for row in rows)
-    return found
-
-
-def existing_sessions(db: Database, session_ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in _chunks(session_ids):
-        listed, params = _in_list(chunk)
-        rows = db.fetch_all(f"SELECT id FROM sessions WHERE id IN ({listed})", params)
-        found.update(str(row["id"]) for row in rows)
-    return found
-
-
-def insert_customers(db: Database, rows: Sequence[dict[str, Any]]) -> None:
-    """Add customers, each with its one identity (``id``, ``id_type``...)."""
-    db.execute_many(
-        "INSERT INTO customers (id, created_ms) VALUES (:id, :created_ms)", rows
+    ``identities`` are distinct (id type, id value, customer to make) rows;
+    ``sessions`` are distinct (id, type, id type, id value, start) rows whose
+    identities are among them or stored. Run it in a transaction. A few set
+    statements whatever the number of rows: an import hands over hundreds of
+    thousands at a time.
+    """
+    db.stage("mentioned_identities", _MENTIONED_IDENTITIES, identities)
+    db.stage("mentioned_sessions", _MENTIONED_SESSIONS, sessions)
+    # Both statements pick the same rows: the first adds none of the pairs.
+    db.execute(
+        f"INSERT INTO customers (id, created_ms) SELECT m.customer, :created_ms"
+        f"{_UNKNOWN_IDENTITY}",
+        {"created_ms": created_ms},
     )
-    db.execute_many(
+    db.execute(
         "INSERT INTO customer_identities (id_type, id_value, customer, created_ms)"
-        " VALUES (:id_type, :id_value, :id, :created_ms)",
-        rows,
+        f" SELECT m.id_type, m.id_value, m.customer, :created_ms{_UNKNOWN_IDENTITY}",
+        {"created_ms": created_ms},
     )
-
-
-def insert_sessions(db: Database, rows: Sequence[dict[str, Any]]) -> None:
-    db.execute_many(
-        f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (:id, :type, :customer,"
-        " :customer_id_type, :customer_id, :start_ms, :end_ms)",
-        rows,
+    # A session that exists is left as it is: events never rewrite what an
+    # administrator or an earlier batch recorded.
+    db.execute(
+        f"INSERT INTO sessions ({_SESSION_COLUMNS})"
+        " SELECT s.id, coalesce(s.type, :default_type), c.customer, s.id_type,"
+        " s.id_value, s.start_ms, NULL FROM mentioned_sessions AS s"
+        " JOIN customer_identities AS c"
+        " ON c.id_type = s.id_type AND c.id_value = s.id_value"
+        " WHERE NOT EXISTS (SELECT 1 FROM sessions AS x WHERE x.id = s.id)",
+        {"default_type": default_type},
     )
 
 
