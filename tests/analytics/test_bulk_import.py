@@ -8,6 +8,8 @@ times and segment lists), and each must end as the route would end it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,10 @@ import pyarrow as pa
 import pytest
 
 from journeyapi.analytics.bulk import BulkImport
-from journeyapi.analytics.events import SCHEMA, TABLE, EventStore, Ingestion
+from journeyapi.analytics.events import SCHEMA, TABLE, EventStore, Ingestion, Store
+from journeyapi.analytics.postgres import PostgresEventDatabase, PostgresEventStore
 from journeyapi.storage.eventdb import EventDatabase
+from tests.databases import PostgresDatabases
 
 BASE = '"eventType":"sessionStarted","eventTime":"2020-11-02T10:00:00Z"'
 LINES = [
@@ -69,17 +73,40 @@ def _database(folder: Path, name: str) -> EventDatabase:
     return EventDatabase(str(folder / f"{name}.duckdb"), 1, SCHEMA)
 
 
-def _stored(database: EventDatabase) -> list[tuple[Any, ...]]:
-    with database.cursor() as cursor:
-        return cursor.execute(f"SELECT * FROM {TABLE} ORDER BY id").fetchall()
+def _stored(store: Store) -> list[tuple[Any, ...]]:
+    with store.database.cursor() as cursor:
+        rows = cursor.execute(f"SELECT * FROM {TABLE} ORDER BY id").fetchall()
+    return [tuple(row) for row in rows]
+
+
+@pytest.fixture
+def stores(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[str], Store]]:
+    """Fresh, empty event stores of this run's backend, by name."""
+    if backend == "sqlite":
+        yield lambda name: EventStore(_database(tmp_path, name))
+        return
+    made: PostgresDatabases = request.getfixturevalue("postgres_databases")
+    opened: list[tuple[str, PostgresEventDatabase]] = []
+
+    def store(name: str) -> Store:
+        url = made.new()
+        opened.append((url, PostgresEventDatabase(url)))
+        return PostgresEventStore(opened[-1][1])
+
+    yield store
+    for url, database in opened:
+        database.close()
+        made.drop(url)
 
 
 @pytest.mark.parametrize("chunk_lines", [len(LINES), 7])
 def test_bulk_import_ends_each_line_as_the_route_does(
-    tmp_path: Path, chunk_lines: int
+    stores: Callable[[str], Store], chunk_lines: int
 ) -> None:
-    bulk_database = _database(tmp_path, "bulk")
-    bulk = BulkImport(Ingestion(EventStore(bulk_database)))
+    bulk_store = stores("bulk")
+    bulk = BulkImport(Ingestion(bulk_store))
     found = []
     accepted = duplicates = 0
     for start in range(0, len(LINES), chunk_lines):
@@ -90,8 +117,8 @@ def test_bulk_import_ends_each_line_as_the_route_does(
         found += [(item.source, item.reason) for item in result.rejected]
 
     # The route's way: each line parsed by orjson, each event judged by itself.
-    route_database = _database(tmp_path, "route")
-    route = Ingestion(EventStore(route_database))
+    route_store = stores("route")
+    route = Ingestion(route_store)
     parsed, expected = [], []
     for number, line in enumerate(LINES, start=1):
         if not line.strip():
@@ -105,26 +132,29 @@ def test_bulk_import_ends_each_line_as_the_route_does(
 
     assert sorted(found) == sorted(expected)
     assert (accepted, duplicates) == (routed.accepted, routed.duplicates)
-    assert _stored(bulk_database) == _stored(route_database)
+    assert _stored(bulk_store) == _stored(route_store)
     assert accepted == 14
     assert duplicates == 1
     assert len(found) == 22
 
 
-def test_a_chunk_without_a_last_newline_keeps_its_last_line(tmp_path: Path) -> None:
-    database = _database(tmp_path, "events")
-    bulk = BulkImport(Ingestion(EventStore(database)))
+def test_a_chunk_without_a_last_newline_keeps_its_last_line(
+    stores: Callable[[str], Store],
+) -> None:
+    store = stores("events")
+    bulk = BulkImport(Ingestion(store))
     chunk = ('{"id":"a",' + BASE + '}\n{"id":"b",' + BASE + "}").encode()
 
     result = bulk.add_chunk(1, chunk)
 
     assert (result.accepted, result.duplicates, result.rejected) == (2, 0, [])
-    assert [row[0] for row in _stored(database)] == ["a", "b"]
+    assert [row[0] for row in _stored(store)] == ["a", "b"]
 
 
-def test_a_chunk_that_is_not_utf8_is_judged_line_by_line(tmp_path: Path) -> None:
-    database = _database(tmp_path, "events")
-    bulk = BulkImport(Ingestion(EventStore(database)))
+def test_a_chunk_that_is_not_utf8_is_judged_line_by_line(
+    stores: Callable[[str], Store],
+) -> None:
+    bulk = BulkImport(Ingestion(stores("events")))
     chunk = b'{"id":"a",' + BASE.encode() + b'}\n{"id":"\xff"}\n'
 
     result = bulk.add_chunk(10, chunk)
@@ -134,9 +164,9 @@ def test_a_chunk_that_is_not_utf8_is_judged_line_by_line(tmp_path: Path) -> None
     assert result.rejected[0].reason.startswith("not valid JSON: ")
 
 
-def test_the_hook_hears_each_new_event_once(tmp_path: Path) -> None:
+def test_the_hook_hears_each_new_event_once(stores: Callable[[str], Store]) -> None:
     heard: list[tuple[str, str | None]] = []
-    store = EventStore(_database(tmp_path, "events"))
+    store = stores("events")
 
     def hear(events: pa.Table) -> None:
         ids, sessions = events.column("id"), events.column("session_id")
@@ -156,3 +186,35 @@ def test_the_hook_hears_each_new_event_once(tmp_path: Path) -> None:
     assert (first.accepted, first.duplicates, len(first.rejected)) == (2, 1, 1)
     assert (again.accepted, again.duplicates, len(again.rejected)) == (0, 3, 1)
     assert heard == [("a", "first"), ("b", None)]
+
+
+def test_odd_strings_and_segment_lists_are_stored_as_sent(
+    stores: Callable[[str], Store],
+) -> None:
+    # Quotes, backslashes, commas and braces in segment ids and other values
+    # must survive however the store is sent its rows.
+    odd = ['a"b', "c\\d", "e,f", "{g}", "", "h i", "ö"]
+    line = orjson.dumps(
+        {
+            "id": "odd",
+            "eventType": "sessionStarted",
+            "eventTime": "2020-11-02T10:00:00.123456+01:00",
+            "sessionId": 'quote " and \\ back',
+            "journeyDeviceType": "",
+            "journeySessionSegmentId": odd,
+        }
+    )
+    empty = orjson.dumps({"id": "empty", **orjson.loads("{" + BASE + "}"),
+                          "journeySessionSegmentId": []})  # fmt: skip
+    store = stores("events")
+    bulk = BulkImport(Ingestion(store))
+
+    result = bulk.add_chunk(1, line + b"\n" + empty + b"\n")
+
+    assert (result.accepted, result.rejected) == (2, [])
+    rows = {row[0]: row for row in _stored(store)}
+    assert rows["odd"][2] == datetime(2020, 11, 2, 9, 0, 0, 123456)
+    assert rows["odd"][3] == 'quote " and \\ back'
+    assert rows["odd"][12] == ""
+    assert list(rows["odd"][16]) == odd
+    assert list(rows["empty"][16]) == []

@@ -1,4 +1,4 @@
-"""Bulk import of JSON Lines into the DuckDB event store, checked inside DuckDB.
+"""Bulk import of JSON Lines into any event store, checked inside DuckDB.
 
 Validating every line in Python costs tens of microseconds a line; DuckDB
 parses and checks a whole chunk of lines in C++, each line parsed once, and
@@ -17,6 +17,7 @@ reported, is the same as for the ingestion route.
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,13 +31,10 @@ import pyarrow.compute as pc
 from journeyapi.analytics.catalogue import DIMENSIONS, EVENT_TYPES
 from journeyapi.analytics.events import (
     COLUMNS,
-    TABLE,
     Batch,
-    EventStore,
     Ingestion,
     IngestResult,
     Rejection,
-    first_of,
     row_of,
 )
 
@@ -137,27 +135,30 @@ def lines_of(chunk: bytes) -> pa.LargeStringArray:
 
 
 class BulkImport:
-    """Chunks of JSON Lines into the DuckDB store.
+    """Chunks of JSON Lines into the event store of an ingestion.
 
     With ``overlap``, the hook hears of a chunk's new events on a thread of its
     own while the next chunk is checked and inserted: recording the customers
     and sessions they mention is the other half of an import's work, mostly
-    spent inside SQLite, and both databases let go of the interpreter while
-    they work. At most one chunk waits for the hook; ``finish`` waits for it
-    and raises what it raised.
+    spent inside the transactional database, and the databases let go of the
+    interpreter while they work. At most one chunk waits for the hook;
+    ``finish`` waits for it and raises what it raised.
     """
 
-    def __init__(self, ingestion: Ingestion, overlap: bool = False) -> None:
+    def __init__(
+        self, ingestion: Ingestion, overlap: bool = False, threads: int | None = None
+    ) -> None:
         self.ingestion = ingestion
-        # Batches are checked by DuckDB's own JSON functions, so only the
-        # DuckDB store can take them this way.
-        assert isinstance(ingestion.store, EventStore)
-        self.database = ingestion.store.database
+        # Chunks are checked in a DuckDB of the import's own, in memory,
+        # whichever store the events then go to.
+        self._checker = duckdb.connect(
+            ":memory:", config={"threads": threads or os.cpu_count() or 1}
+        )
         self._hearing = ThreadPoolExecutor(1) if overlap else None
         self._heard: Future[None] | None = None
 
     def finish(self) -> None:
-        """Wait until the hook has heard of every chunk added."""
+        """Wait until the hook has heard of every chunk added; let go of all."""
         try:
             if self._heard is not None:
                 self._heard.result()
@@ -166,6 +167,7 @@ class BulkImport:
             if self._hearing is not None:
                 self._hearing.shutdown()
                 self._hearing = None
+            self._checker.close()
 
     def _tell(self, events: pa.Table) -> None:
         hook = self.ingestion.on_accepted
@@ -176,11 +178,6 @@ class BulkImport:
         if self._heard is not None:
             self._heard.result()
         self._heard = self._hearing.submit(hook, events)
-
-    def add_lines(self, first: int, lines: Sequence[bytes]) -> IngestResult:
-        """Add the JSON Lines ``lines``; the first is line number ``first``."""
-        ended = (line if line.endswith(b"\n") else line + b"\n" for line in lines)
-        return self.add_chunk(first, b"".join(ended))
 
     def add_chunk(self, first: int, chunk: bytes) -> IngestResult:
         """Add the whole JSON Lines in ``chunk``; the first is line ``first``."""
@@ -194,25 +191,19 @@ class BulkImport:
         numbers = pa.array(range(first, first + count), type=pa.int64())
         incoming = _in_batches(pa.table({"n": numbers, "line": text}))
 
-        with self.database.write_lock:
-            connection = self.database.connection()
-            connection.register("incoming_lines", incoming)
-            try:
-                checked: pa.Table = connection.sql(CHECKED_SQL).to_arrow_table(
-                    _SCAN_ROWS
-                )
-            finally:
-                connection.unregister("incoming_lines")
-            ok = checked.column("ok")
-            good = checked.filter(ok).drop(["ok"])
-            events = good.drop(["n"])
-            new = self._insert(connection, events)
+        self._checker.register("incoming_lines", incoming)
+        try:
+            checked = self._checker.sql(CHECKED_SQL).to_arrow_table(_SCAN_ROWS)
+        finally:
+            self._checker.unregister("incoming_lines")
+        ok = checked.column("ok")
+        good = checked.filter(ok).drop(["ok"])
+        new = self.ingestion.store.insert_table(good.drop(["n"]))
 
         result = IngestResult()
-        result.accepted = new if isinstance(new, int) else new.num_rows
+        result.accepted = new.num_rows
         result.duplicates = good.num_rows - result.accepted
         if self.ingestion.on_accepted is not None and result.accepted:
-            assert isinstance(new, pa.Table)
             self._tell(new)
         if good.num_rows == count:
             return result
@@ -221,35 +212,6 @@ class BulkImport:
         others = checked.filter(pc.invert(ok)).column("n").to_pylist()
         result.merge(self._by_python(first, lines, others))
         return result
-
-    def _insert(
-        self, connection: duckdb.DuckDBPyConnection, events: pa.Table
-    ) -> pa.Table | int:
-        """Add the new ones of ``events``: they, or their count without a hook."""
-        told = self.ingestion.on_accepted is not None
-        if not events.num_rows:
-            return events if told else 0
-        connection.register("incoming_events", events)
-        try:
-            # Most chunks are all new: a plain insert is twice as fast as one
-            # that looks for conflicts, and fails at once on the first one.
-            try:
-                connection.execute(f"INSERT INTO {TABLE} SELECT * FROM incoming_events")
-            except duckdb.ConstraintException:
-                pass
-            else:
-                return events if told else events.num_rows
-            # Some are stored already, or come twice in this chunk.
-            tail = " RETURNING id" if told else ""
-            rows = connection.execute(
-                f"INSERT OR IGNORE INTO {TABLE} SELECT * FROM incoming_events{tail}"
-            ).fetchall()
-        finally:
-            connection.unregister("incoming_events")
-        if not told:
-            return int(rows[0][0]) if rows else 0
-        keep = first_of(events.column("id").to_pylist(), {str(row[0]) for row in rows})
-        return events.filter(keep) if keep is not None else events.slice(0, 0)
 
     def _by_python(
         self, first: int, lines: Sequence[bytes], numbers: Iterable[int]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 from pydantic import ValidationError
 
@@ -177,6 +178,14 @@ class Store(ABC):
     def insert(self, batch: Batch, returning: bool = False) -> list[str] | int:
         """Add the batch's events that are new; answers their ids or their count."""
 
+    @abstractmethod
+    def insert_table(self, events: pa.Table) -> pa.Table:
+        """Add the new ones of ``events`` (``ARROW_SCHEMA``); answers them.
+
+        An id that comes twice is new once, at its first sight, as for
+        ``first_of``.
+        """
+
     def insert_events(self, events: Iterable[JourneyEvent]) -> int:
         batch = Batch()
         for index, event in enumerate(events):
@@ -215,6 +224,33 @@ class EventStore(Store):
         if returning:
             return [str(row[0]) for row in result]
         return int(result[0][0]) if result else 0
+
+    def insert_table(self, events: pa.Table) -> pa.Table:
+        if not events.num_rows:
+            return events
+        with self.database.write_lock:
+            connection = self.database.connection()
+            connection.register("incoming_events", events)
+            try:
+                # Most imported chunks are all new: a plain insert is twice as
+                # fast as one that looks for conflicts, and fails at once on the
+                # first one.
+                try:
+                    connection.execute(
+                        f"INSERT INTO {TABLE} SELECT * FROM incoming_events"
+                    )
+                except duckdb.ConstraintException:
+                    pass
+                else:
+                    return events
+                # Some are stored already, or come twice.
+                rows = connection.execute(
+                    f"INSERT OR IGNORE INTO {TABLE} SELECT * FROM incoming_events"
+                    " RETURNING id"
+                ).fetchall()
+            finally:
+                connection.unregister("incoming_events")
+        return new_of(events, {str(row[0]) for row in rows})
 
 
 @dataclass(frozen=True)
@@ -280,6 +316,12 @@ class Ingestion:
         new = first_of(batch.ids(), new_ids)
         if new is not None:
             self.on_accepted(batch.table().filter(new))
+
+
+def new_of(events: pa.Table, new_ids: set[str]) -> pa.Table:
+    """The rows of ``events`` whose ids are new, each at its first sight."""
+    keep = first_of(events.column("id").to_pylist(), new_ids)
+    return events.filter(keep) if keep is not None else events.slice(0, 0)
 
 
 def first_of(ids: Iterable[str], new_ids: set[str]) -> pa.BooleanArray | None:

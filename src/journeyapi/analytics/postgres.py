@@ -10,16 +10,21 @@ The aggregate SQL is the compiler's; this module only spells it for PostgreSQL.
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv
+
 from journeyapi.analytics.catalogue import DIMENSIONS
 from journeyapi.analytics.compiler import NUMBER_PATTERN
 from journeyapi.analytics.errors import AggregateQueryTimedOut
-from journeyapi.analytics.events import COLUMNS, TABLE, Batch, Store
+from journeyapi.analytics.events import COLUMNS, TABLE, Batch, Store, new_of
 from journeyapi.storage.database import libpq_url
 
 # Any fixed number: every process agrees on it, and it differs from the store's.
@@ -113,6 +118,10 @@ class PostgresDialect:
 
     def count_where(self, condition: str) -> str:
         return f"count(*) FILTER (WHERE {condition})"
+
+
+_TIME_INDEX = COLUMNS.index("event_time")
+_SEGMENTS_INDEX = COLUMNS.index("journey_session_segment_id")
 
 
 class PostgresEventDatabase:
@@ -214,3 +223,53 @@ class PostgresEventStore(Store):
             assert found is not None
             return [str(row[0]) for row in found]
         return int(count)
+
+    def insert_table(self, events: pa.Table) -> pa.Table:
+        if not events.num_rows:
+            return events
+        # The table as CSV, written by Arrow in C++: sending it row by row
+        # through the driver's COPY would cost more than all the rest.
+        staged = events.set_column(
+            _TIME_INDEX, "event_time", pc.cast(events["event_time"], pa.int64())
+        ).set_column(
+            _SEGMENTS_INDEX,
+            "journey_session_segment_id",
+            _array_literals(events["journey_session_segment_id"]),
+        )
+        text = io.BytesIO()
+        # Every value quoted, so an unquoted empty field is NULL to PostgreSQL
+        # and a quoted one the empty string.
+        options = csv.WriteOptions(include_header=False, quoting_style="all_valid")
+        csv.write_csv(staged, text, options)
+
+        names = ", ".join(COLUMNS)
+        with self.database.write_lock:
+            connection = self.database.connection()
+            with connection.transaction(), connection.cursor() as cursor:
+                cursor.execute(_STAGE)
+                with cursor.copy(
+                    f"COPY incoming_events ({names}) FROM STDIN WITH (FORMAT csv)"
+                ) as copy:
+                    copy.write(text.getbuffer())
+                cursor.execute(
+                    f"INSERT INTO {TABLE} ({names})"
+                    f" SELECT {_FROM_STAGE} FROM incoming_events"
+                    " ON CONFLICT (id) DO NOTHING RETURNING id"
+                )
+                new_ids = {str(row[0]) for row in cursor.fetchall()}
+        return new_of(events, new_ids)
+
+
+def _array_literals(lists: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each list of strings as a PostgreSQL array literal, ``{"a","b"}``."""
+    literals = []
+    for chunk in lists.chunks:
+        # Inside the quotes of an element only \ and " need a backslash.
+        values = pc.replace_substring(chunk.values, "\\", "\\\\")
+        values = pc.replace_substring(values, '"', '\\"')
+        quoted = pc.binary_join_element_wise('"', values, '"', "")
+        joined = pc.binary_join(
+            pa.ListArray.from_arrays(chunk.offsets, quoted, mask=chunk.is_null()), ","
+        )
+        literals.append(pc.binary_join_element_wise("{", joined, "}", ""))
+    return pa.chunked_array(literals, type=pa.string())

@@ -17,7 +17,6 @@ from journeyapi.analytics.events import (
     Ingestion,
     IngestResult,
 )
-from journeyapi.analytics.lines import LineImport
 from journeyapi.analytics.postgres import (
     PostgresDialect,
     PostgresEventDatabase,
@@ -67,11 +66,11 @@ class AnalyticsService:
             timeout_seconds=self.limits.aggregate_query_timeout_seconds,
         )
 
-    def line_import(self, overlap: bool = False) -> BulkImport | LineImport:
-        """What a JSON Lines import goes through, for this event store."""
-        if isinstance(self.events, EventStore):
-            return BulkImport(self.ingestion, overlap)
-        return LineImport(self.ingestion)
+    def line_import(
+        self, overlap: bool = False, threads: int | None = None
+    ) -> BulkImport:
+        """What a JSON Lines import goes through."""
+        return BulkImport(self.ingestion, overlap, threads)
 
     def validate(self, body: JourneyAggregationQuery | None) -> queries.Query:
         return queries.validate(

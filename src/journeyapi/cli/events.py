@@ -91,7 +91,7 @@ def import_events(
                     update={"events_database": events_database}
                 ),
             )
-        importer = analytics.line_import(overlap=True)
+        importer = analytics.line_import(overlap=True, threads=threads)
         if isinstance(analytics.event_database, EventDatabase):
             # An import is a batch job: unlike a query in the server, it may
             # use every core. Its progress is the bar below, not DuckDB's own.
