@@ -8,7 +8,7 @@ giving the same numbers, and prints each one's median latency and the ratio.
 The machine may be shared: absolute figures are noisy, ratios in one run count.
 
     python bench/aggregates.py [--events 10000000] [--repeat 7]
-        [--database postgresql://127.0.0.1:5432/bench]
+        [--database postgresql://127.0.0.1:5432/bench [--reuse]]
 """
 
 from __future__ import annotations
@@ -108,9 +108,9 @@ HOUR = {
         "(epoch_us(event_time) - epoch_us(TIMESTAMP '2020-11-09 00:00:00'))"
         " // 3600000000"
     ),
+    # floor, not a cast: a cast to bigint rounds 00:59:59.7 up into the next hour.
     "postgresql": (
-        "(extract(epoch FROM event_time - TIMESTAMP '2020-11-09 00:00:00'))::bigint"
-        " / 3600"
+        "floor(extract(epoch FROM event_time - TIMESTAMP '2020-11-09 00:00:00') / 3600)"
     ),
 }
 
@@ -156,21 +156,27 @@ def main() -> None:
             " of the embedded default (its events are left there)"
         ),
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="query the events an earlier run left in --database; import none",
+    )
     args = parser.parse_args()
+    if args.reuse and not args.database:
+        parser.error("--reuse needs --database")
 
     with tempfile.TemporaryDirectory() as folder:
-        file = Path(folder) / "events.jsonl"
-        started = time.perf_counter()
-        with file.open("wb") as handle:
-            for event in first_events(args.events):
-                handle.write(orjson.dumps(event) + b"\n")
-        print(
-            f"generated {args.events:,} events in {time.perf_counter() - started:.1f} s"
-        )
-
         url = args.database or f"sqlite:///{folder}/bench.db"
-        migrate.upgrade(url)
-        import_with_cli(file, url)
+        if not args.reuse:
+            file = Path(folder) / "events.jsonl"
+            started = time.perf_counter()
+            with file.open("wb") as handle:
+                for event in first_events(args.events):
+                    handle.write(orjson.dumps(event) + b"\n")
+            elapsed = time.perf_counter() - started
+            print(f"generated {args.events:,} events in {elapsed:.1f} s")
+            migrate.upgrade(url)
+            import_with_cli(file, url)
         services = Services.build(
             Settings(database_url=url, events_threads=args.threads)
         )

@@ -218,3 +218,23 @@ def test_odd_strings_and_segment_lists_are_stored_as_sent(
     assert rows["odd"][12] == ""
     assert list(rows["odd"][16]) == odd
     assert list(rows["empty"][16]) == []
+
+
+def test_finishing_an_import_brings_postgresql_statistics_up_to_date(
+    backend: str, stores: Callable[[str], Store]
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("runs in the PostgreSQL half of the suite (--backend postgresql)")
+    store = stores("events")
+    bulk = BulkImport(Ingestion(store))
+    lines = "".join(f'{{"id":"e{n}",{BASE}}}\n' for n in range(50))
+
+    bulk.add_chunk(1, lines.encode())
+    bulk.finish()
+
+    with store.database.cursor() as cursor:
+        found = cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = %s", (TABLE,)
+        ).fetchone()
+    # Never analysed, PostgreSQL says -1; the planner would guess.
+    assert found[0] == 50

@@ -11,10 +11,10 @@ from journeyapi.analytics.mentions import mentions_of
 
 def table(*events: dict[str, Any]) -> Any:
     batch = Batch()
-    for index, item in enumerate(events):
+    for item in events:
         row = row_of(item)
         assert not isinstance(row, str), row
-        batch.add(row, index, item)
+        batch.add(row)
     return batch.table()
 
 

@@ -162,6 +162,7 @@ class BulkImport:
         try:
             if self._heard is not None:
                 self._heard.result()
+            self.ingestion.store.analyze()
         finally:
             self._heard = None
             if self._hearing is not None:
@@ -231,7 +232,7 @@ class BulkImport:
             if isinstance(row, str):
                 result.rejected.append(Rejection(number, row))
             else:
-                batch.add(row, number, item)
+                batch.add(row)
         if len(batch):
             result.merge(self.ingestion.add_batch(batch))
         return result

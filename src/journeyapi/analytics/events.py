@@ -137,22 +137,15 @@ def _reason(exc: ValidationError) -> str:
 
 @dataclass
 class Batch:
-    """Events to add, as rows, with where each came from."""
+    """Events to add, as stored rows."""
 
     rows: list[Row] = field(default_factory=list)
-    sources: list[int] = field(default_factory=list)
-    items: list[object] = field(default_factory=list)
 
-    def add(self, row: Row, source: int, item: object) -> None:
+    def add(self, row: Row) -> None:
         self.rows.append(row)
-        self.sources.append(source)
-        self.items.append(item)
 
     def __len__(self) -> int:
         return len(self.rows)
-
-    def ids(self) -> list[str]:
-        return [row[0] for row in self.rows]
 
     def table(self) -> pa.Table:
         if not self.rows:
@@ -175,10 +168,6 @@ class Store(ABC):
     database: Any
 
     @abstractmethod
-    def insert(self, batch: Batch, returning: bool = False) -> list[str] | int:
-        """Add the batch's events that are new; answers their ids or their count."""
-
-    @abstractmethod
     def insert_table(self, events: pa.Table) -> pa.Table:
         """Add the new ones of ``events`` (``ARROW_SCHEMA``); answers them.
 
@@ -186,13 +175,14 @@ class Store(ABC):
         ``first_of``.
         """
 
+    @abstractmethod
+    def analyze(self) -> None:
+        """Bring the planner's statistics up to date, after a bulk import."""
+
     def insert_events(self, events: Iterable[JourneyEvent]) -> int:
-        batch = Batch()
-        for index, event in enumerate(events):
-            batch.add(row_of_event(event), index, event)
-        inserted = self.insert(batch)
-        assert isinstance(inserted, int)
-        return inserted
+        """Add the events that are new; answers how many were."""
+        batch = Batch([row_of_event(event) for event in events])
+        return int(self.insert_table(batch.table()).num_rows)
 
     def count(self) -> int:
         with self.database.cursor() as cursor:
@@ -206,24 +196,8 @@ class EventStore(Store):
     def __init__(self, database: EventDatabase) -> None:
         self.database = database
 
-    def insert(self, batch: Batch, returning: bool = False) -> list[str] | int:
-        """Add the batch's events that are new; answers their ids or their count."""
-        if not len(batch):
-            return [] if returning else 0
-        table = batch.table()
-        tail = " RETURNING id" if returning else ""
-        with self.database.write_lock:
-            connection = self.database.connection()
-            connection.register("incoming_events", table)
-            try:
-                result = connection.execute(
-                    f"INSERT OR IGNORE INTO {TABLE} SELECT * FROM incoming_events{tail}"
-                ).fetchall()
-            finally:
-                connection.unregister("incoming_events")
-        if returning:
-            return [str(row[0]) for row in result]
-        return int(result[0][0]) if result else 0
+    def analyze(self) -> None:
+        """Nothing to do: DuckDB keeps its statistics up to date as it writes."""
 
     def insert_table(self, events: pa.Table) -> pa.Table:
         if not events.num_rows:
@@ -291,31 +265,17 @@ class Ingestion:
             if isinstance(row, str):
                 rejected.append(Rejection(source, row))
             else:
-                batch.add(row, source, item)
+                batch.add(row)
         result = self.add_batch(batch)
         result.rejected = rejected
         return result
 
     def add_batch(self, batch: Batch) -> IngestResult:
         """Store the valid events of ``batch``; answers accepted and duplicates."""
-        result = IngestResult()
-        if self.on_accepted is None:
-            inserted = self.store.insert(batch)
-            assert isinstance(inserted, int)
-            result.accepted = inserted
-        else:
-            new_ids = self.store.insert(batch, returning=True)
-            assert isinstance(new_ids, list)
-            result.accepted = len(new_ids)
-            self._tell(batch, set(new_ids))
-        result.duplicates = len(batch) - result.accepted
-        return result
-
-    def _tell(self, batch: Batch, new_ids: set[str]) -> None:
-        assert self.on_accepted is not None
-        new = first_of(batch.ids(), new_ids)
-        if new is not None:
-            self.on_accepted(batch.table().filter(new))
+        new = self.store.insert_table(batch.table())
+        if self.on_accepted is not None and new.num_rows:
+            self.on_accepted(new)
+        return IngestResult(accepted=new.num_rows, duplicates=len(batch) - new.num_rows)
 
 
 def new_of(events: pa.Table, new_ids: set[str]) -> pa.Table:
