@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from journeyapi.auth.permissions import JOURNEY_AGGREGATE_VIEW, JOURNEY_EVENT_AD
 from journeyapi.cli import main
 from journeyapi.clock import ManualClock
 from journeyapi.models.events import JourneyEvent
+from journeyapi.segments.customers import CustomerService
 from journeyapi.services import Services
 from journeyapi.storage.database import open_database
 
@@ -59,7 +61,7 @@ def test_route_needs_a_list_of_events(client: TestClient, token_for: Any) -> Non
     assert response.json()["messageParams"]["field"] == "events"
 
 
-def test_the_hook_hears_exactly_the_accepted_events(services: Services) -> None:
+def test_the_hook_hears_every_valid_event(services: Services) -> None:
     heard: list[list[str]] = []
     services.analytics.ingestion.on_accepted = lambda events: heard.append(
         events.column("id").to_pylist()
@@ -68,7 +70,7 @@ def test_the_hook_hears_exactly_the_accepted_events(services: Services) -> None:
     services.analytics.add_events(
         {"events": [GOOD, {**GOOD, "id": "e2"}, {**GOOD, "id": "e2"}, {"id": "bad"}]}
     )
-    assert heard == [["e1"], ["e2"]]
+    assert heard == [["e1"], ["e1", "e2", "e2"]]
 
 
 def test_relay_moves_outbox_events_once_even_after_a_crash(
@@ -251,4 +253,88 @@ def test_cli_import_refuses_a_memory_limit_that_is_not_one(tmp_path: Path) -> No
     )  # fmt: skip
 
     assert result.exit_code == 2
-    assert "Invalid value for --memory-limit: 'lots' is not an amount" in result.output
+    assert (
+        "Invalid value for '--memory-limit': 'lots' is not an amount" in result.output
+    )
+    # Refused before anything is opened: no database file was made.
+    assert list(tmp_path.iterdir()) == [file]
+
+
+def test_route_refuses_a_lone_surrogate_by_its_reason(
+    client: TestClient, token_for: Any
+) -> None:
+    # Python's JSON parser reads "\ud800" as a lone surrogate, which no store
+    # can encode: the event is rejected, not the request failed.
+    body = (
+        '{"events": [{"id": "s", "eventType": "sessionStarted",'
+        ' "eventTime": "2020-11-02T10:00:00Z", "sessionId": "\\ud800"}]}'
+    )
+    response = client.post(
+        "/api/v2/journey/events",
+        content=body,
+        headers={**token_for(JOURNEY_EVENT_ADD), "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "accepted": 0,
+        "duplicates": 0,
+        "rejected": [
+            {
+                "index": 0,
+                "reason": "sessionId: text must be valid Unicode"
+                " (a lone surrogate is not)",
+            }
+        ],
+    }
+
+
+def test_cli_import_skips_a_byte_order_mark(tmp_path: Path, database_url: str) -> None:
+    file = tmp_path / "events.jsonl"
+    file.write_bytes(b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\n")
+
+    result = CliRunner().invoke(
+        main, ["events", "import", str(file), "--database", database_url,
+               "--no-progress"],
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert "1 accepted, 0 duplicates, 0 rejected" in result.output
+
+
+def test_an_import_whose_recording_failed_is_repaired_by_running_it_again(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann = {"journeyCustomerIdType": "email", "journeyCustomerId": "ann@x"}
+    file = tmp_path / "events.jsonl"
+    file.write_text(json.dumps({**GOOD, "sessionId": "s1", **ann}) + "\n")
+
+    def locked(self: CustomerService, mentions: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(CustomerService, "record", locked)
+        failed = CliRunner().invoke(
+            main, ["events", "import", str(file), "--database", database_url,
+                   "--no-progress"],
+        )  # fmt: skip
+    again = CliRunner().invoke(
+        main, ["events", "import", str(file), "--database", database_url,
+               "--no-progress"],
+    )  # fmt: skip
+
+    assert failed.exit_code == 1
+    assert "Traceback" not in failed.output
+    assert (
+        "Error: the database could not be written (database is locked); is another"
+        " process holding it? The batches before were stored; an import run again"
+        " counts them as duplicates and records the customers and sessions they"
+        " mention." in failed.output
+    )
+    assert "0 accepted, 1 duplicates, 0 rejected" in again.output
+    db = open_database(database_url)
+    try:
+        sessions = db.fetch_all("SELECT id, customer_id FROM sessions")
+    finally:
+        db.close()
+    assert [(row["id"], row["customer_id"]) for row in sessions] == [("s1", "ann@x")]

@@ -89,6 +89,8 @@ def _checked_sql() -> str:
             "event_time IS NOT NULL",
             segments_ok,
             f"NOT regexp_matches(line, '{_TRAILING_COMMA}')",
+            # NUL, which no store takes, is refused in Python with its reason.
+            "NOT contains(line, '\\u0000')",
         ]
     )
     time = (
@@ -204,8 +206,8 @@ class BulkImport:
         result = IngestResult()
         result.accepted = new.num_rows
         result.duplicates = good.num_rows - result.accepted
-        if self.ingestion.on_accepted is not None and result.accepted:
-            self._tell(new)
+        if self.ingestion.on_accepted is not None and good.num_rows:
+            self._tell(good.drop(["n"]))
         if good.num_rows == count:
             return result
 
@@ -226,7 +228,7 @@ class BulkImport:
             try:
                 item = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
-                result.rejected.append(Rejection(number, f"not valid JSON: {exc}"))
+                result.rejected.append(Rejection(number, _not_json(line, exc)))
                 continue
             row = row_of(item)
             if isinstance(row, str):
@@ -236,6 +238,15 @@ class BulkImport:
         if len(batch):
             result.merge(self.ingestion.add_batch(batch))
         return result
+
+
+def _not_json(line: bytes, exc: orjson.JSONDecodeError) -> str:
+    try:
+        line.decode()
+    except UnicodeDecodeError as bad:
+        # The parser's own words for this ("surrogates not allowed") mislead.
+        return f"not UTF-8 text (byte {bad.start + 1} of the line)"
+    return f"not valid JSON: {exc}"
 
 
 def _in_batches(table: pa.Table) -> pa.Table:

@@ -25,6 +25,7 @@ import pyarrow as pa
 from pydantic import ValidationError
 
 from journeyapi.analytics.catalogue import DIMENSIONS, EVENT_TYPES
+from journeyapi.limits import NO_NUL
 from journeyapi.models.events import JourneyEvent
 from journeyapi.storage.eventdb import EventDatabase
 
@@ -63,23 +64,47 @@ ARROW_SCHEMA = pa.schema(
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
+# The instants a datetime can hold in UTC: an offset may carry a local time
+# just inside them to one just outside (0001-01-01T00:30+01:00).
+_FIRST_MICROSECOND = (datetime.min.replace(tzinfo=UTC) - EPOCH) // _MICROSECOND
+_LAST_MICROSECOND = (datetime.max.replace(tzinfo=UTC) - EPOCH) // _MICROSECOND
 _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)")
 
 Row = tuple[Any, ...]
-# Told the events an ingestion added, as stored columns, in the order they came.
+# Told every valid event of a batch, whether new or stored already, as stored
+# columns in the order they came.
 AcceptedHook = Callable[[pa.Table], None]
 
 
 def row_of(item: object) -> Row | str:
     """The stored row of one event, or the reason it is refused."""
     row = _fast_row(item)
-    if row is not None:
-        return row
-    try:
-        event = JourneyEvent.model_validate(item)
-    except ValidationError as exc:
-        return _reason(exc)
-    return row_of_event(event)
+    if row is None:
+        try:
+            event = JourneyEvent.model_validate(item)
+        except ValidationError as exc:
+            return _reason(exc)
+        row = row_of_event(event)
+    return _text_problem(row) or row
+
+
+def _text_problem(row: Row) -> str | None:
+    """Why a string of the row cannot be stored, if one cannot.
+
+    PostgreSQL text holds no NUL, and no store takes a lone surrogate (which
+    JSON's \\u escapes can spell but UTF-8 cannot).
+    """
+    for name, value in zip(_WIRE_NAMES, row, strict=True):
+        for text in value if type(value) is list else (value,):
+            if type(text) is not str or text.isascii() and "\x00" not in text:
+                continue
+            if "\x00" in text:
+                return f"{name}: {NO_NUL}"
+            try:
+                text.encode()
+            except UnicodeEncodeError:
+                return f"{name}: text must be valid Unicode (a lone surrogate is not)"
+    return None
 
 
 def row_of_event(event: JourneyEvent) -> Row:
@@ -107,7 +132,10 @@ def _fast_row(item: object) -> Row | None:
         instant = datetime.fromisoformat(event_time)
     except ValueError:
         return None
-    values: list[Any] = [event_id, event_type, (instant - EPOCH) // _MICROSECOND]
+    microseconds = (instant - EPOCH) // _MICROSECOND
+    if not _FIRST_MICROSECOND <= microseconds <= _LAST_MICROSECOND:
+        return None
+    values: list[Any] = [event_id, event_type, microseconds]
     for name in _OPTIONAL_NAMES:
         value = get(name)
         if value is None:
@@ -248,8 +276,10 @@ class IngestResult:
 class Ingestion:
     """Validates events one by one, keeps the good ones, reports the others.
 
-    ``on_accepted`` is told about exactly the events that were new, so that the
-    customers and sessions they mention can be recorded on the way.
+    ``on_accepted`` is told about every valid event, so that the customers and
+    sessions they mention are recorded on the way. Recording is idempotent, and
+    telling it of events stored already too means that sending them again
+    repairs what an interrupted import stored without recording.
     """
 
     def __init__(self, store: Store, on_accepted: AcceptedHook | None = None):
@@ -272,9 +302,10 @@ class Ingestion:
 
     def add_batch(self, batch: Batch) -> IngestResult:
         """Store the valid events of ``batch``; answers accepted and duplicates."""
-        new = self.store.insert_table(batch.table())
-        if self.on_accepted is not None and new.num_rows:
-            self.on_accepted(new)
+        events = batch.table()
+        new = self.store.insert_table(events)
+        if self.on_accepted is not None and events.num_rows:
+            self.on_accepted(events)
         return IngestResult(accepted=new.num_rows, duplicates=len(batch) - new.num_rows)
 
 

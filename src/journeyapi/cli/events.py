@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -36,6 +38,29 @@ def _events_database_option(command: click.decorators.FC) -> click.decorators.FC
     )(command)
 
 
+_AGAIN = (
+    "The batches before were stored; an import run again counts them as"
+    " duplicates and records the customers and sessions they mention."
+)
+
+
+def _memory_limit(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    # Checked by DuckDB itself, before any file is opened; a negative amount
+    # would mean no limit at all to DuckDB.
+    probe = duckdb.connect(":memory:")
+    try:
+        if value.strip().startswith("-"):
+            raise duckdb.InvalidInputException(value)
+        probe.execute("SET memory_limit = $limit", {"limit": value})
+    except duckdb.Error:
+        raise click.BadParameter(
+            f"{value!r} is not an amount of memory such as 256MB or 2GB"
+        ) from None
+    finally:
+        probe.close()
+    return value
+
+
 @events.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @database_option
@@ -57,7 +82,11 @@ def _events_database_option(command: click.decorators.FC) -> click.decorators.FC
     "--memory-limit",
     default="256MB",
     show_default=True,
-    help="Memory DuckDB may hold during the import; past it, it spills to disk.",
+    callback=_memory_limit,
+    help=(
+        "Memory the embedded event store (DuckDB) may hold during the import;"
+        " more data is written to its file instead. Not used on PostgreSQL."
+    ),
 )
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def import_events(
@@ -80,6 +109,7 @@ def import_events(
     started = time.perf_counter()
     total = IngestResult()
     read = rejected = 0
+    first = True
     # About this many bytes at once, completed to the end of a line.
     batch_bytes = batch_size * 512
     with opened(database) as services:
@@ -99,13 +129,7 @@ def import_events(
             connection.execute(f"SET threads = {threads or os.cpu_count() or 1}")
             connection.execute("SET enable_progress_bar = false")
             # The store's index and caches would otherwise grow with the file.
-            try:
-                connection.execute("SET memory_limit = $limit", {"limit": memory_limit})
-            except duckdb.Error as exc:
-                raise click.BadParameter(
-                    f"{memory_limit!r} is not an amount of memory such as 256MB or 2GB",
-                    param_hint="--memory-limit",
-                ) from exc
+            connection.execute("SET memory_limit = $limit", {"limit": memory_limit})
         try:
             with (
                 file.open("rb") as handle,
@@ -119,6 +143,10 @@ def import_events(
             ):
                 while chunk := handle.read(batch_bytes):
                     chunk += handle.readline()
+                    if first and chunk.startswith(codecs.BOM_UTF8):
+                        # Some editors begin a UTF-8 file with a byte order mark.
+                        chunk = chunk[len(codecs.BOM_UTF8) :]
+                    first = False
                     found = importer.add_chunk(read + 1, chunk)
                     read += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
                     for rejection in sorted(found.rejected, key=_by_line):
@@ -127,6 +155,21 @@ def import_events(
                     total.duplicates += found.duplicates
                     rejected += len(found.rejected)
                     bar.update(len(chunk))
+            importer.finish()
+        except duckdb.OutOfMemoryException:
+            raise click.ClickException(
+                f"DuckDB needed more memory than --memory-limit {memory_limit} allows"
+                " (for a batch, or one very long line): run the import again with a"
+                f" higher limit, such as --memory-limit 1GB. {_AGAIN}"
+            ) from None
+        except (KeyboardInterrupt, duckdb.InterruptException):
+            click.echo(f"\nInterrupted after line {read}. {_AGAIN}", err=True)
+            sys.exit(130)
+        except sqlite3.OperationalError as exc:
+            raise click.ClickException(
+                f"the database could not be written ({exc}); is another process"
+                f" holding it? {_AGAIN}"
+            ) from None
         finally:
             importer.finish()
             if analytics is not services.analytics:

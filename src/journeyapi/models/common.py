@@ -53,7 +53,14 @@ def _require_offset(instant: datetime) -> datetime:
             "timezone_aware",
             "a date-time needs a UTC offset, for example Z or +01:00",
         )
-    return instant.astimezone(UTC)
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01T00:00+01:00 is a valid local time of no UTC instant.
+        raise PydanticCustomError(
+            "datetime_range",
+            "a date-time must fall between 0001-01-01 and 9999-12-31 in UTC",
+        ) from None
 
 
 UtcDateTime = Annotated[

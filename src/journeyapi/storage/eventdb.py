@@ -9,6 +9,7 @@ another process is reported as a domain error that says what to do.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,7 +63,9 @@ class EventDatabase:
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
-            holder = str(exc).split("held in", 1)[-1].split(".", 1)[0].strip()
+            # "Conflicting lock is held in /usr/bin/python3 (PID 12132) by ..."
+            found = re.search(r"held in (.+?\(PID \d+\))", str(exc))
+            holder = found.group(1) if found else ""
             raise EventStoreBusy(
                 {"path": self.path, "holder": holder or "unknown"}
             ) from None
