@@ -254,3 +254,23 @@ def test_finishing_an_import_brings_postgresql_statistics_up_to_date(
         ).fetchone()
     # Never analysed, PostgreSQL says -1; the planner would guess.
     assert found[0] == 50
+
+
+def test_a_string_longer_than_the_route_allows_is_refused(
+    stores: Callable[[str], Store],
+) -> None:
+    bulk = BulkImport(Ingestion(stores("events")), longest=1000)
+    lines = [
+        '{"id":"long",' + BASE + ',"journeyDeviceType":"' + "x" * 1001 + '"}',
+        # Longer than 1000 bytes as a line, but no string is: kept.
+        '{"id":"fits",' + BASE + ',"journeyDeviceType":"' + "x" * 1000 + '"}',
+        '{"id":"list",' + BASE + ',"journeySessionSegmentId":["' + "y" * 1001 + '"]}',
+    ]
+
+    result = bulk.add_chunk(1, "".join(line + "\n" for line in lines).encode())
+
+    assert result.accepted == 1
+    assert [(item.source, item.reason) for item in result.rejected] == [
+        (1, "journeyDeviceType: strings of at most 1000 characters"),
+        (3, "journeySessionSegmentId: strings of at most 1000 characters"),
+    ]

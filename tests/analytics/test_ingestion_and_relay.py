@@ -182,7 +182,9 @@ def test_cli_import_refuses_a_file_the_server_holds(tmp_path: Path) -> None:
     finally:
         holder.communicate("")
     assert result.exit_code == 1
-    assert "is in use by another process" in result.output
+    # The holder as DuckDB names it: the program's path and its process id.
+    assert "is in use by another process (/" in result.output
+    assert f"(PID {holder.pid}))" in result.output
     assert "stop the running journeyapi server first" in result.output
     assert "Traceback" not in result.output
 

@@ -7,12 +7,12 @@ whose strings point into the bytes read from the file (no copy per line).
 
 The rule applied there is the same strict subset of the event contract as the
 fast path in ``events`` (strings where the contract has strings, an extended
-ISO-8601 time with seconds and an offset), and it only accepts what the JSON
-parser of the ingestion route accepts too: no duplicated, unknown or null keys,
-none of the liberties DuckDB's parser allows (NaN, Infinity, trailing commas). A
-line it does not accept is handed to Python, where ``row_of`` either accepts it
-after all or gives the model's reason; so which lines are kept, and every reason
-reported, is the same as for the ingestion route.
+ISO-8601 time with seconds and an offset), and it only accepts lines that every
+JSON parser reads alike: no duplicated, unknown or null keys, none of the
+liberties DuckDB's parser allows (NaN, Infinity, trailing commas). A line it does
+not accept is handed to Python, where ``row_of`` either accepts it after all or
+gives the model's reason; so which lines are kept is the same as for the
+ingestion route.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from journeyapi.analytics.events import (
     Ingestion,
     IngestResult,
     Rejection,
+    long_text,
     row_of,
 )
 
@@ -106,7 +107,8 @@ def _checked_sql() -> str:
         for index, column in enumerate(COLUMNS)
     )
     return (
-        f"SELECT n, coalesce({ok}, false) AS ok, {columns} FROM ("
+        f"SELECT n, coalesce({ok}, false) AS ok, strlen(line) AS line_bytes,"
+        f" {columns} FROM ("
         f" SELECT *, {time} AS event_time FROM ("
         f" SELECT n, line, j, types, keys, {values} FROM ("
         f" SELECT n, line, try(json_transform(line, '{{{shape}}}')) AS j,"
@@ -148,9 +150,15 @@ class BulkImport:
     """
 
     def __init__(
-        self, ingestion: Ingestion, overlap: bool = False, threads: int | None = None
+        self,
+        ingestion: Ingestion,
+        overlap: bool = False,
+        threads: int | None = None,
+        longest: int = 1000,
     ) -> None:
         self.ingestion = ingestion
+        # The longest string a line may hold, as for the ingestion route.
+        self.longest = longest
         # Chunks are checked in a DuckDB of the import's own, in memory,
         # whichever store the events then go to.
         self._checker = duckdb.connect(
@@ -199,7 +207,11 @@ class BulkImport:
             checked = self._checker.sql(CHECKED_SQL).to_arrow_table(_SCAN_ROWS)
         finally:
             self._checker.unregister("incoming_lines")
-        ok = checked.column("ok")
+        # A line no longer than the limit holds no longer string: the others
+        # are measured in Python.
+        short = pc.less_equal(checked.column("line_bytes"), self.longest)
+        ok = pc.and_(checked.column("ok"), short)
+        checked = checked.drop(["line_bytes"])
         good = checked.filter(ok).drop(["ok"])
         new = self.ingestion.store.insert_table(good.drop(["n"]))
 
@@ -231,6 +243,8 @@ class BulkImport:
                 result.rejected.append(Rejection(number, _not_json(line, exc)))
                 continue
             row = row_of(item)
+            if not isinstance(row, str):
+                row = long_text(row, self.longest) or row
             if isinstance(row, str):
                 result.rejected.append(Rejection(number, row))
             else:

@@ -88,6 +88,15 @@ def row_of(item: object) -> Row | str:
     return _text_problem(row) or row
 
 
+def long_text(row: Row, longest: int) -> str | None:
+    """Why the row is refused for a string longer than ``longest``, if it is."""
+    for name, value in zip(_WIRE_NAMES, row, strict=True):
+        for text in value if type(value) is list else (value,):
+            if type(text) is str and len(text) > longest:
+                return f"{name}: strings of at most {longest} characters"
+    return None
+
+
 def _text_problem(row: Row) -> str | None:
     """Why a string of the row cannot be stored, if one cannot.
 

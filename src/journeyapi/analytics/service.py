@@ -70,7 +70,7 @@ class AnalyticsService:
         self, overlap: bool = False, threads: int | None = None
     ) -> BulkImport:
         """What a JSON Lines import goes through."""
-        return BulkImport(self.ingestion, overlap, threads)
+        return BulkImport(self.ingestion, overlap, threads, self.limits.string_length)
 
     def validate(self, body: JourneyAggregationQuery | None) -> queries.Query:
         return queries.validate(

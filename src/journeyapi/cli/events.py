@@ -70,7 +70,10 @@ def _memory_limit(ctx: click.Context, param: click.Parameter, value: str) -> str
     type=click.IntRange(1, 1_000_000),
     default=100_000,
     show_default=True,
-    help="About how many lines are checked and written together.",
+    help=(
+        "How much is checked and written together: N x 512 bytes, ended at a"
+        " line end (about N demo events)."
+    ),
 )
 @click.option(
     "--threads",
@@ -100,7 +103,7 @@ def import_events(
 ) -> None:
     """Import journey events from a JSON Lines file, one event per line.
 
-    The file is read in batches, so memory stays flat for any size. An event
+    The file is read in batches, so memory stays bounded for any size. An event
     whose id is already stored is counted as a duplicate, so an import run
     twice counts once. Refused lines are reported by line number and reason;
     the good lines are kept. The server must not be running on the same files
