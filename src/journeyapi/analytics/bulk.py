@@ -212,14 +212,14 @@ class BulkImport:
         short = pc.less_equal(checked.column("line_bytes"), self.longest)
         ok = pc.and_(checked.column("ok"), short)
         checked = checked.drop(["line_bytes"])
-        good = checked.filter(ok).drop(["ok"])
-        new = self.ingestion.store.insert_table(good.drop(["n"]))
+        good = checked.filter(ok).drop(["ok", "n"])
+        new = self.ingestion.store.insert_table(good)
 
         result = IngestResult()
         result.accepted = new.num_rows
         result.duplicates = good.num_rows - result.accepted
         if self.ingestion.on_accepted is not None and good.num_rows:
-            self._tell(good.drop(["n"]))
+            self._tell(good)
         if good.num_rows == count:
             return result
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -90,10 +90,9 @@ def row_of(item: object) -> Row | str:
 
 def long_text(row: Row, longest: int) -> str | None:
     """Why the row is refused for a string longer than ``longest``, if it is."""
-    for name, value in zip(_WIRE_NAMES, row, strict=True):
-        for text in value if type(value) is list else (value,):
-            if type(text) is str and len(text) > longest:
-                return f"{name}: strings of at most {longest} characters"
+    for name, text in _strings(row):
+        if len(text) > longest:
+            return f"{name}: strings of at most {longest} characters"
     return None
 
 
@@ -103,17 +102,24 @@ def _text_problem(row: Row) -> str | None:
     PostgreSQL text holds no NUL, and no store takes a lone surrogate (which
     JSON's \\u escapes can spell but UTF-8 cannot).
     """
+    for name, text in _strings(row):
+        if text.isascii() and "\x00" not in text:
+            continue
+        if "\x00" in text:
+            return f"{name}: {NO_NUL}"
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            return f"{name}: text must be valid Unicode (a lone surrogate is not)"
+    return None
+
+
+def _strings(row: Row) -> Iterator[tuple[str, str]]:
+    """Each string of the row, segment ids one by one, with its wire name."""
     for name, value in zip(_WIRE_NAMES, row, strict=True):
         for text in value if type(value) is list else (value,):
-            if type(text) is not str or text.isascii() and "\x00" not in text:
-                continue
-            if "\x00" in text:
-                return f"{name}: {NO_NUL}"
-            try:
-                text.encode()
-            except UnicodeEncodeError:
-                return f"{name}: text must be valid Unicode (a lone surrogate is not)"
-    return None
+            if type(text) is str:
+                yield name, text
 
 
 def row_of_event(event: JourneyEvent) -> Row:
