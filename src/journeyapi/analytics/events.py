@@ -215,7 +215,7 @@ class Store(ABC):
         """Add the new ones of ``events`` (``ARROW_SCHEMA``); answers them.
 
         An id that comes twice is new once, at its first sight, as for
-        ``first_of``.
+        ``new_of``.
         """
 
     @abstractmethod
@@ -325,18 +325,12 @@ class Ingestion:
 
 
 def new_of(events: pa.Table, new_ids: set[str]) -> pa.Table:
-    """The rows of ``events`` whose ids are new, each at its first sight."""
-    keep = first_of(events.column("id").to_pylist(), new_ids)
-    return events.filter(keep) if keep is not None else events.slice(0, 0)
+    """The rows of ``events`` whose ids are new, each at its first sight.
 
-
-def first_of(ids: Iterable[str], new_ids: set[str]) -> pa.BooleanArray | None:
-    """Which of ``ids`` to tell of: the first sight of each new one, if any.
-
-    An id sent twice in one batch is new once. ``new_ids`` is used up.
+    An id that comes twice in one batch is new once. ``new_ids`` is used up.
     """
     keep = []
-    for event_id in ids:
+    for event_id in events.column("id").to_pylist():
         keep.append(event_id in new_ids)
         new_ids.discard(event_id)
-    return pa.array(keep, type=pa.bool_()) if any(keep) else None
+    return events.filter(pa.array(keep, type=pa.bool_()))

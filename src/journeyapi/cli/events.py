@@ -45,20 +45,24 @@ _AGAIN = (
 
 
 def _memory_limit(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    # Checked by DuckDB itself, before any file is opened; a negative amount
-    # would mean no limit at all to DuckDB.
-    probe = duckdb.connect(":memory:")
-    try:
-        if value.strip().startswith("-"):
-            raise duckdb.InvalidInputException(value)
-        probe.execute("SET memory_limit = $limit", {"limit": value})
-    except duckdb.Error:
+    # Read by DuckDB itself, before any file is opened. To DuckDB a negative
+    # amount means no limit at all.
+    if value.strip().startswith("-") or not _duckdb_reads(value):
         raise click.BadParameter(
             f"{value!r} is not an amount of memory such as 256MB or 2GB"
-        ) from None
+        )
+    return value
+
+
+def _duckdb_reads(memory_limit: str) -> bool:
+    probe = duckdb.connect(":memory:")
+    try:
+        probe.execute("SET memory_limit = $limit", {"limit": memory_limit})
+    except duckdb.Error:
+        return False
     finally:
         probe.close()
-    return value
+    return True
 
 
 @events.command("import")
@@ -112,7 +116,6 @@ def import_events(
     started = time.perf_counter()
     total = IngestResult()
     read = rejected = 0
-    first = True
     # About this many bytes at once, completed to the end of a line.
     batch_bytes = batch_size * 512
     with opened(database) as services:
@@ -146,10 +149,9 @@ def import_events(
             ):
                 while chunk := handle.read(batch_bytes):
                     chunk += handle.readline()
-                    if first and chunk.startswith(codecs.BOM_UTF8):
+                    if read == 0 and chunk.startswith(codecs.BOM_UTF8):
                         # Some editors begin a UTF-8 file with a byte order mark.
                         chunk = chunk[len(codecs.BOM_UTF8) :]
-                    first = False
                     found = importer.add_chunk(read + 1, chunk)
                     read += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
                     for rejection in sorted(found.rejected, key=_by_line):
