@@ -212,7 +212,9 @@ class BulkImport:
         short = pc.less_equal(checked.column("line_bytes"), self.longest)
         ok = pc.and_(checked.column("ok"), short)
         checked = checked.drop(["line_bytes"])
-        good = checked.filter(ok).drop(["ok", "n"])
+        # Filtering copies every string: most chunks need none of it.
+        everyone = pc.all(ok).as_py()
+        good = (checked if everyone else checked.filter(ok)).drop(["ok", "n"])
         new = self.ingestion.store.insert_table(good)
 
         result = IngestResult()
@@ -220,7 +222,7 @@ class BulkImport:
         result.duplicates = good.num_rows - result.accepted
         if self.ingestion.on_accepted is not None and good.num_rows:
             self._tell(good)
-        if good.num_rows == count:
+        if everyone:
             return result
 
         lines = split_lines(chunk)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -31,29 +32,32 @@ SessionRow = tuple[str, str | None, str, str, int]
 
 _NAMED = "journey_customer_id_type <> '' AND journey_customer_id <> ''"
 
-_SQL = f"""
-WITH sessions AS (
-    SELECT
-        session_id AS id,
-        arg_min(journey_session_type, n)
-            FILTER (WHERE journey_session_type <> '') AS type,
-        arg_min(journey_customer_id_type, n) FILTER (WHERE {_NAMED}) AS id_type,
-        arg_min(journey_customer_id, n) FILTER (WHERE {_NAMED}) AS id_value,
-        epoch_us(min(event_time)) AS start_us
-    FROM new_events
-    WHERE session_id IS NOT NULL
-    GROUP BY session_id
-)
-SELECT 'session' AS kind, id, type, id_type, id_value,
-    -- Floor division, as instants are stored: epoch_us may be negative.
+_SESSIONS = f"""
+SELECT
+    session_id AS id,
+    arg_min(journey_session_type, n)
+        FILTER (WHERE journey_session_type <> '') AS type,
+    arg_min(journey_customer_id_type, n) FILTER (WHERE {_NAMED}) AS id_type,
+    arg_min(journey_customer_id, n) FILTER (WHERE {_NAMED}) AS id_value,
+    epoch_us(min(event_time)) AS start_us
+FROM new_events
+WHERE session_id IS NOT NULL
+GROUP BY session_id
+"""
+
+# Floor division, as instants are stored: epoch_us may be negative.
+_SESSION_ROWS = """
+SELECT id, type, id_type, id_value,
     (start_us - ((start_us % 1000) + 1000) % 1000) // 1000 AS start_ms
-FROM sessions WHERE id_type IS NOT NULL
-UNION ALL
--- Time-ordered ids: the customers an import makes go to the end of the index
--- of customers rather than all over it.
-SELECT 'identity', uuidv7()::VARCHAR, NULL, id_type, id_value, NULL FROM (
+FROM mentioned WHERE id_type IS NOT NULL
+"""
+
+# Time-ordered ids: the customers an import makes go to the end of the index of
+# customers rather than all over it.
+_IDENTITY_ROWS = f"""
+SELECT id_type, id_value, uuidv7()::VARCHAR AS customer FROM (
     SELECT DISTINCT id_type, id_value FROM (
-        SELECT id_type, id_value FROM sessions WHERE id_type IS NOT NULL
+        SELECT id_type, id_value FROM mentioned WHERE id_type IS NOT NULL
         UNION ALL
         SELECT journey_customer_id_type, journey_customer_id FROM new_events
         WHERE session_id IS NULL AND {_NAMED}
@@ -93,15 +97,15 @@ def mentions_of(events: pa.Table) -> Mentions:
     connection = _connection()
     connection.register("new_events", numbered)
     try:
-        grouped = connection.sql(_SQL).fetchall()
+        connection.execute(f"CREATE OR REPLACE TEMP TABLE mentioned AS {_SESSIONS}")
+        sessions = connection.sql(_SESSION_ROWS).to_arrow_table()
+        identities = connection.sql(_IDENTITY_ROWS).to_arrow_table()
     finally:
+        connection.execute("DROP TABLE IF EXISTS mentioned")
         connection.unregister("new_events")
+    return Mentions(_rows(identities), _rows(sessions))
 
-    identities: list[IdentityRow] = []
-    sessions: list[SessionRow] = []
-    for kind, key, session_type, id_type, id_value, start_ms in grouped:
-        if kind == "session":
-            sessions.append((key, session_type, id_type, id_value, start_ms))
-        else:
-            identities.append((id_type, id_value, key))
-    return Mentions(identities, sessions)
+
+def _rows(table: pa.Table) -> list[Any]:
+    # Column by column is several times faster than DuckDB's row fetch.
+    return list(zip(*(column.to_pylist() for column in table.columns), strict=True))

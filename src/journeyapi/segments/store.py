@@ -162,10 +162,11 @@ _MENTIONED_SESSIONS = {
     "id_value": "TEXT",
     "start_ms": "BIGINT",
 }
-_UNKNOWN_IDENTITY = (
-    " FROM mentioned_identities AS m WHERE NOT EXISTS (SELECT 1"
+_KNOWN_IDENTITY = (
+    "DELETE FROM mentioned_identities WHERE EXISTS (SELECT 1"
     " FROM customer_identities AS c"
-    " WHERE c.id_type = m.id_type AND c.id_value = m.id_value)"
+    " WHERE c.id_type = mentioned_identities.id_type"
+    " AND c.id_value = mentioned_identities.id_value)"
 )
 
 
@@ -186,15 +187,16 @@ def record_mentions(
     """
     db.stage("mentioned_identities", _MENTIONED_IDENTITIES, identities)
     db.stage("mentioned_sessions", _MENTIONED_SESSIONS, sessions)
-    # Both statements pick the same rows: the first adds none of the pairs.
+    # Looked up once: what is left are the pairs to add, each with its customer.
+    db.execute(_KNOWN_IDENTITY)
     db.execute(
-        f"INSERT INTO customers (id, created_ms) SELECT m.customer, :created_ms"
-        f"{_UNKNOWN_IDENTITY}",
+        "INSERT INTO customers (id, created_ms)"
+        " SELECT customer, :created_ms FROM mentioned_identities",
         {"created_ms": created_ms},
     )
     db.execute(
         "INSERT INTO customer_identities (id_type, id_value, customer, created_ms)"
-        f" SELECT m.id_type, m.id_value, m.customer, :created_ms{_UNKNOWN_IDENTITY}",
+        " SELECT id_type, id_value, customer, :created_ms FROM mentioned_identities",
         {"created_ms": created_ms},
     )
     # A session that exists is left as it is: events never rewrite what an
