@@ -73,10 +73,30 @@ def check_items(field: str, items: Sized | None, maximum: int) -> None:
 
 class HasNul(InvalidValue):
     def __init__(self, field: str, value: str) -> None:
-        super().__init__(field, value.replace("\x00", "\\u0000"), NO_NUL)
+        super().__init__(field, _escaped(value), NO_NUL)
+
+
+class NotUnicode(InvalidValue):
+    """A string holding a lone surrogate, which JSON can spell but UTF-8 cannot."""
+
+    def __init__(self, field: str, value: str) -> None:
+        super().__init__(field, _escaped(value), VALID_UNICODE)
 
 
 NO_NUL = "text without NUL (\\u0000) characters"
+VALID_UNICODE = "valid Unicode text (a lone surrogate such as \\ud800 is not)"
+
+
+def _escaped(value: str) -> str:
+    # As JSON would spell it: the error body must itself be valid text.
+    return "".join(
+        f"\\u{ord(char):04x}" if char == "\x00" or _is_surrogate(char) else char
+        for char in value
+    )
+
+
+def _is_surrogate(char: str) -> bool:
+    return "\ud800" <= char <= "\udfff"
 
 
 def check_length(field: str, value: str | None, maximum: int) -> None:
@@ -85,14 +105,24 @@ def check_length(field: str, value: str | None, maximum: int) -> None:
 
 
 def check_text(field: str, value: str, maximum: int) -> None:
-    """A string of a body: within the length limit, and without NUL.
+    """A string of a body: within the length limit, and storable.
 
     No id, name or value of the API holds NUL, and PostgreSQL cannot store one
-    in text: refused here, it never reaches the store.
+    in text; a lone surrogate cannot be written as UTF-8 by any store or by the
+    error body itself. Refused here, neither reaches a route.
     """
     check_length(field, value, maximum)
+    check_storable(field, value)
+
+
+def check_storable(field: str, value: str) -> None:
+    """Refuse NUL and lone surrogates, which no store can hold."""
+    if value.isascii() and "\x00" not in value:
+        return
     if "\x00" in value:
         raise HasNul(field, value)
+    if any(_is_surrogate(char) for char in value):
+        raise NotUnicode(field, value)
 
 
 def check_strings(document: object, maximum: int) -> None:
@@ -101,7 +131,8 @@ def check_strings(document: object, maximum: int) -> None:
     Every id, name and value a body carries is a string of the document, so
     one walk applies the limit to every field of every body; the field is named
     by its path as sent (``assign.segments[0].id``; ``body[0]...`` for a body
-    that is an array). Keys are not checked: an unknown key is ignored anyway.
+    that is an array). Keys are held to NUL and valid Unicode only: an unknown
+    key is ignored, but it may still be stored (user data) or echoed.
     """
     pending: list[tuple[str, object]] = [("", document)]
     while pending:
@@ -110,7 +141,9 @@ def check_strings(document: object, maximum: int) -> None:
             check_text(path or "body", value, maximum)
         elif isinstance(value, dict):
             prefix = f"{path}." if path else ""
-            pending.extend((f"{prefix}{key}", item) for key, item in value.items())
+            for key, item in value.items():
+                check_storable(f"{prefix}{_escaped(key)}", key)
+                pending.append((f"{prefix}{key}", item))
         elif isinstance(value, list):
             base = path or "body"
             pending.extend((f"{base}[{i}]", item) for i, item in enumerate(value))

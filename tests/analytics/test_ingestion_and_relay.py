@@ -262,11 +262,11 @@ def test_cli_import_refuses_a_memory_limit_that_is_not_one(tmp_path: Path) -> No
     assert list(tmp_path.iterdir()) == [file]
 
 
-def test_route_refuses_a_lone_surrogate_by_its_reason(
-    client: TestClient, token_for: Any
+def test_route_refuses_a_lone_surrogate_as_every_route_does(
+    client: TestClient, token_for: Any, services: Services
 ) -> None:
     # Python's JSON parser reads "\ud800" as a lone surrogate, which no store
-    # can encode: the event is rejected, not the request failed.
+    # can encode: like a NUL, it is refused at the edge, naming the field.
     body = (
         '{"events": [{"id": "s", "eventType": "sessionStarted",'
         ' "eventTime": "2020-11-02T10:00:00Z", "sessionId": "\\ud800"}]}'
@@ -277,18 +277,13 @@ def test_route_refuses_a_lone_surrogate_by_its_reason(
         headers={**token_for(JOURNEY_EVENT_ADD), "Content-Type": "application/json"},
     )
 
-    assert response.status_code == 200
-    assert response.json() == {
-        "accepted": 0,
-        "duplicates": 0,
-        "rejected": [
-            {
-                "index": 0,
-                "reason": "sessionId: text must be valid Unicode"
-                " (a lone surrogate is not)",
-            }
-        ],
+    assert response.status_code == 400
+    assert response.json()["messageParams"] == {
+        "field": "events[0].sessionId",
+        "value": "\\ud800",
+        "allowed": "valid Unicode text (a lone surrogate such as \\ud800 is not)",
     }
+    assert services.analytics.events.count() == 0
 
 
 def test_cli_import_skips_a_byte_order_mark(tmp_path: Path, database_url: str) -> None:

@@ -105,6 +105,58 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str, str | None]] = [
         "displayName",
     ),
     (
+        "a lone surrogate in a body string",
+        "PATCH",
+        f"{TARGETS}/{DEMO_ID}",
+        {"content": b'{"name": "a\\ud800"}', "headers": JSON},
+        400,
+        "invalid.value",
+        "name",
+    ),
+    (
+        "a lone low surrogate in an array",
+        "POST",
+        SESSION_SEGMENTS,
+        {
+            "content": b'[{"segmentId": "\\uDC00", "state": "Assigned"}]',
+            "headers": JSON,
+        },
+        400,
+        "invalid.value",
+        "body[0].segmentId",
+    ),
+    (
+        "a lone surrogate in a fault rule",
+        "POST",
+        "/api/v2/journeyapi/faults",
+        {"content": b'{"path": "/x\\ud800", "status": 503}', "headers": JSON},
+        400,
+        "invalid.value",
+        "path",
+    ),
+    (
+        "a lone surrogate in a time zone",
+        "POST",
+        AGGREGATES,
+        {
+            "content": b'{"interval": "2020-11-02T00:00:00Z/2020-11-09T00:00:00Z",'
+            b' "metrics": ["nJourneySessions"], "timeZone": "\\ud83d"}',
+            "headers": JSON,
+        },
+        400,
+        "invalid.value",
+        "timeZone",
+    ),
+    (
+        "nul in a body key",
+        "POST",
+        "/api/v2/externalcontacts/contacts",
+        {"content": b'{"firstName": "Bo", "x\\u0000": 1}', "headers": JSON},
+        400,
+        "invalid.value",
+        "x\\u0000",
+    ),
+    (
         "a very long string",
         "POST",
         SEGMENTS,
@@ -336,3 +388,29 @@ def test_the_stock_is_there(services: Services, stocked: None) -> None:
     assert len(taken["segments"]) == 1
     assert len(taken["segment_assignments"]) == 1
     assert json.dumps(taken, default=str).count("Web") == 1
+
+
+def test_a_lone_surrogate_is_named_as_json_spells_it(
+    client: TestClient, services: Services, headers: dict[str, str], stocked: None
+) -> None:
+    before = snapshot(services.db)
+    # A pair is one character, and fine; the lone half after it is not.
+    body = b'{"name": "ok \\ud83d\\ude00 then \\ud800"}'
+
+    answer = client.patch(
+        f"{TARGETS}/{DEMO_ID}", content=body, headers={**headers, **JSON}
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["messageParams"] == {
+        "field": "name",
+        "value": "ok \U0001f600 then \\ud800",
+        "allowed": "valid Unicode text (a lone surrogate such as \\ud800 is not)",
+    }
+    assert snapshot(services.db) == before
+    paired = client.patch(
+        f"{TARGETS}/{DEMO_ID}",
+        content=b'{"name": "ok \\ud83d\\ude00"}',
+        headers={**headers, **JSON},
+    )
+    assert (paired.status_code, paired.json()["name"]) == (200, "ok \U0001f600")

@@ -8,6 +8,9 @@ into it. Requests without a body pass straight through.
 
 from __future__ import annotations
 
+import json
+import re
+
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,6 +18,10 @@ from journeyapi.errors import ApiError, BadRequest, RequestEntityTooLarge
 from journeyapi.http.context import correlation_id
 from journeyapi.http.responses import error_response
 from journeyapi.limits import JsonTooDeep, Limits, check_strings, json_depth_exceeds
+
+
+# A \u escape of a UTF-16 surrogate, high (d800-dbff) or low (dc00-dfff).
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class RequestLimitsMiddleware:
@@ -82,20 +89,29 @@ def _json_problem(body: bytes, limits: Limits) -> ApiError | None:
         return JsonTooDeep(limits.json_depth)
 
     # A body shorter than the limit cannot hold a string longer than it, and
-    # one without an escaped NUL holds none (JSON text cannot carry a raw one):
-    # most bodies are answered by these two looks. A body that is not JSON is
-    # left for the route, which says so.
-    if len(body) <= limits.string_length and b"\\u0000" not in body:
+    # one without an escaped NUL or surrogate holds neither (JSON text cannot
+    # carry a raw one): most bodies are answered by these looks. A body that
+    # is not JSON is left for the route, which says so.
+    escapes = b"\\u0000" in body or _SURROGATE.search(body) is not None
+    if len(body) <= limits.string_length and not escapes:
         return None
     try:
-        document = orjson.loads(body)
-    except orjson.JSONDecodeError:
+        document = _parsed(body, escapes)
+    except ValueError:
         return None
     try:
         check_strings(document, limits.string_length)
     except ApiError as error:
         return error
     return None
+
+
+def _parsed(body: bytes, escapes: bool) -> object:
+    if not escapes:
+        return orjson.loads(body)
+    # orjson refuses a lone surrogate outright, but the route's parser reads
+    # it into the string: parse as the route does, to name the field.
+    return json.loads(body)
 
 
 def _body_headers(scope: Scope) -> tuple[int | None, bool, bool]:
