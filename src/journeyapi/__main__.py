@@ -1,3 +1,3 @@
-from journeyapi.cli import main
+from journeyapi.console import main
 
 main()

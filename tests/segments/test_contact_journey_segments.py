@@ -159,7 +159,7 @@ def test_post_bodies_null_empty_and_malformed(
     )
     assert (no_body.status_code, no_body.json()["code"]) == (400, "bad.request")
     assert no_id.status_code == 400
-    assert no_id.json()["messageParams"]["field"] == "assign.segments.0.id"
+    assert no_id.json()["messageParams"]["field"] == "assign.segments[0].id"
 
 
 def test_unknown_contact_is_404_for_both(

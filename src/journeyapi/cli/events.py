@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import codecs
 import os
+import signal
 import sqlite3
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -14,6 +16,7 @@ import duckdb
 import orjson
 from tqdm import tqdm
 
+from journeyapi.analytics.bulk import BulkImport
 from journeyapi.analytics.events import IngestResult, Rejection
 from journeyapi.analytics.service import AnalyticsService
 from journeyapi.cli import database_option, opened
@@ -114,10 +117,50 @@ def import_events(
     (a DuckDB file opens read-write in one process only).
     """
     started = time.perf_counter()
-    total = IngestResult()
-    read = rejected = 0
-    # About this many bytes at once, completed to the end of a line.
-    batch_bytes = batch_size * 512
+    tally = _Tally()
+    try:
+        _import(
+            file, database, events_database, batch_size * 512, threads,
+            memory_limit, progress, tally,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        # Said once, however often Ctrl-C is pressed while it is said.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        click.echo(f"\nInterrupted after line {tally.read}. {_AGAIN}", err=True)
+        sys.exit(130)
+
+    elapsed = time.perf_counter() - started
+    events_read = tally.accepted + tally.duplicates + tally.rejected
+    click.echo(
+        f"Imported {file}: {tally.accepted} accepted, {tally.duplicates} duplicates,"
+        f" {tally.rejected} rejected ({tally.read} lines in {elapsed:.1f} s,"
+        f" {events_read / elapsed if elapsed else 0:,.0f} events/s)."
+    )
+
+
+@dataclass
+class _Tally:
+    read: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
+    def add(self, found: IngestResult) -> None:
+        self.accepted += found.accepted
+        self.duplicates += found.duplicates
+        self.rejected += len(found.rejected)
+
+
+def _import(
+    file: Path,
+    database: str,
+    events_database: str | None,
+    batch_bytes: int,
+    threads: int | None,
+    memory_limit: str,
+    progress: bool,
+    tally: _Tally,
+) -> None:
     with opened(database) as services:
         analytics = services.analytics
         if events_database:
@@ -127,66 +170,81 @@ def import_events(
                     update={"events_database": events_database}
                 ),
             )
-        importer = analytics.line_import(overlap=True, threads=threads)
-        if isinstance(analytics.event_database, EventDatabase):
-            # An import is a batch job: unlike a query in the server, it may
-            # use every core. Its progress is the bar below, not DuckDB's own.
-            connection = analytics.event_database.connection()
-            connection.execute(f"SET threads = {threads or os.cpu_count() or 1}")
-            connection.execute("SET enable_progress_bar = false")
-            # The store's index and caches would otherwise grow with the file.
-            connection.execute("SET memory_limit = $limit", {"limit": memory_limit})
         try:
-            with (
-                file.open("rb") as handle,
-                tqdm(
-                    total=file.stat().st_size,
-                    unit="B",
-                    unit_scale=True,
-                    disable=not progress,
-                    file=sys.stderr,
-                ) as bar,
-            ):
-                while chunk := handle.read(batch_bytes):
-                    chunk += handle.readline()
-                    if read == 0 and chunk.startswith(codecs.BOM_UTF8):
-                        # Some editors begin a UTF-8 file with a byte order mark.
-                        chunk = chunk[len(codecs.BOM_UTF8) :]
-                    found = importer.add_chunk(read + 1, chunk)
-                    read += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
-                    for rejection in sorted(found.rejected, key=_by_line):
-                        bar.write(f"line {rejection.source}: {rejection.reason}")
-                    total.accepted += found.accepted
-                    total.duplicates += found.duplicates
-                    rejected += len(found.rejected)
-                    bar.update(len(chunk))
-            importer.finish()
+            importer = analytics.line_import(overlap=True, threads=threads)
+            if isinstance(analytics.event_database, EventDatabase):
+                _tune_for_import(analytics.event_database, threads, memory_limit)
+            try:
+                _read_into(importer, file, batch_bytes, progress, tally)
+            finally:
+                # Interrupted or not, the batch in flight is recorded in full.
+                importer.finish()
         except duckdb.OutOfMemoryException:
             raise click.ClickException(
                 f"DuckDB needed more memory than --memory-limit {memory_limit} allows"
                 " (for a batch, or one very long line): run the import again with a"
                 f" higher limit, such as --memory-limit 1GB. {_AGAIN}"
             ) from None
-        except (KeyboardInterrupt, duckdb.InterruptException):
-            click.echo(f"\nInterrupted after line {read}. {_AGAIN}", err=True)
-            sys.exit(130)
+        except duckdb.InterruptException:
+            raise KeyboardInterrupt from None
+        except (RuntimeError, duckdb.InvalidInputException) as exc:
+            # An interrupt inside DuckDB's reading of an Arrow table comes out
+            # as one of these, saying so.
+            if not _interrupted(exc):
+                raise
+            raise KeyboardInterrupt from None
         except sqlite3.OperationalError as exc:
             raise click.ClickException(
                 f"the database could not be written ({exc}); is another process"
                 f" holding it? {_AGAIN}"
             ) from None
         finally:
-            importer.finish()
             if analytics is not services.analytics:
                 analytics.close()
 
-    elapsed = time.perf_counter() - started
-    events_read = total.accepted + total.duplicates + rejected
-    click.echo(
-        f"Imported {file}: {total.accepted} accepted, {total.duplicates} duplicates,"
-        f" {rejected} rejected ({read} lines in {elapsed:.1f} s,"
-        f" {events_read / elapsed if elapsed else 0:,.0f} events/s)."
-    )
+
+def _tune_for_import(
+    database: EventDatabase, threads: int | None, memory_limit: str
+) -> None:
+    # An import is a batch job: unlike a query in the server, it may use every
+    # core. Its progress is the bar of the import, not DuckDB's own.
+    connection = database.connection()
+    connection.execute(f"SET threads = {threads or os.cpu_count() or 1}")
+    connection.execute("SET enable_progress_bar = false")
+    # The store's index and caches would otherwise grow with the file.
+    connection.execute("SET memory_limit = $limit", {"limit": memory_limit})
+
+
+def _read_into(
+    importer: BulkImport, file: Path, batch_bytes: int, progress: bool, tally: _Tally
+) -> None:
+    with (
+        file.open("rb") as handle,
+        tqdm(
+            total=file.stat().st_size,
+            unit="B",
+            unit_scale=True,
+            disable=not progress,
+            file=sys.stderr,
+        ) as bar,
+    ):
+        # About this many bytes at once, completed to the end of a line.
+        while chunk := handle.read(batch_bytes):
+            chunk += handle.readline()
+            if tally.read == 0 and chunk.startswith(codecs.BOM_UTF8):
+                # Some editors begin a UTF-8 file with a byte order mark.
+                chunk = chunk[len(codecs.BOM_UTF8) :]
+            found = importer.add_chunk(tally.read + 1, chunk)
+            tally.read += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+            for rejection in sorted(found.rejected, key=_by_line):
+                bar.write(f"line {rejection.source}: {rejection.reason}")
+            tally.add(found)
+            bar.update(len(chunk))
+
+
+def _interrupted(error: Exception) -> bool:
+    text = str(error)
+    return "KeyboardInterrupt" in text or "interrupted" in text.lower()
 
 
 def _by_line(rejection: Rejection) -> int:

@@ -44,7 +44,7 @@ _KIND_TEXT = {
     "dict_type": "JSON objects",
     "model_type": "JSON objects",
     "model_attributes_type": "JSON objects",
-    "missing": "any value (the field is required)",
+    "missing": "a value (the field is required)",
 }
 
 _METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
@@ -133,9 +133,29 @@ def translate_validation(request: Request, problems: Sequence[Any]) -> ApiError:
 
 
 def _field_name(loc: Sequence[str | int]) -> str:
-    """``('body', 'serviceLevel', 'percentage')`` -> ``serviceLevel.percentage``."""
-    path = [str(part) for part in loc[1:]]
-    return ".".join(path) if path else str(loc[0])
+    """A pydantic location as the field's path as sent.
+
+    ``('body', 'serviceLevel', 'percentage')`` -> ``serviceLevel.percentage``;
+    ``('body', 0, 'segmentId')`` -> ``body[0].segmentId``. The names pydantic
+    adds for the type it tried (``str-enum[JourneyMetric]``, ``int``) are not
+    part of the body and are left out.
+    """
+    path = ""
+    for part in loc[1:]:
+        if isinstance(part, int):
+            path = f"{path or loc[0]}[{part}]"
+        elif not _is_type_tag(part):
+            path = f"{path}.{part}" if path else part
+    return path or str(loc[0])
+
+
+# Bare type names pydantic puts in a location when a union tries each member.
+_TYPE_TAGS = frozenset({"str", "int", "float", "bool", "list", "dict", "none"})
+
+
+def _is_type_tag(part: str) -> bool:
+    # API fields are camelCase words: a bracket or dash is pydantic's own name.
+    return part in _TYPE_TAGS or "[" in part or "-" in part
 
 
 def _offending_value(problem: Any) -> object:

@@ -34,6 +34,27 @@ class EventStoreBusy(ApiError):
     )
 
 
+class EventStoreUnreadable(ApiError):
+    """The event store path holds something DuckDB cannot open as a database."""
+
+    status = 503
+    code = "service.unavailable"
+    template = (
+        "The journey event store {path} cannot be opened: {reason}. Point"
+        " JOURNEYAPI_EVENTS_DATABASE (or --events-database) at a DuckDB file"
+        " journeyapi made, or at a path where it may make one."
+    )
+
+
+# Extensions are never fetched: the server may have no network, and a file that
+# is not DuckDB's own (a SQLite file given by mistake) must not be read at all.
+# JSON, ICU (time zones) and the core functions are built in.
+NO_EXTENSIONS = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
 def events_path_for(sqlite_file: str) -> str:
     """``journeyapi.db`` -> ``journeyapi.events.duckdb``, in the same folder."""
     path = Path(sqlite_file)
@@ -59,10 +80,14 @@ class EventDatabase:
     def _connect(self) -> duckdb.DuckDBPyConnection:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            connection = duckdb.connect(self.path, config={"threads": self.threads})
+            connection = duckdb.connect(
+                self.path, config={"threads": self.threads, **NO_EXTENSIONS}
+            )
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise
+                raise EventStoreUnreadable(
+                    {"path": self.path, "reason": _unreadable(str(exc))}
+                ) from None
             # "Conflicting lock is held in /usr/bin/python3 (PID 12132) by ..."
             found = re.search(r"held in (.+?\(PID \d+\))", str(exc))
             holder = found.group(1) if found else ""
@@ -105,3 +130,10 @@ class EventDatabase:
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
+
+
+def _unreadable(message: str) -> str:
+    # DuckDB asks for its SQLite extension when handed a SQLite file.
+    if "not a valid DuckDB database" in message or "sqlite" in message.lower():
+        return "it is not a DuckDB database file"
+    return message.removeprefix("IO Error: ").rstrip(".!")
