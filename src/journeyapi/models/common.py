@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
@@ -9,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -63,8 +65,27 @@ def _require_offset(instant: datetime) -> datetime:
         ) from None
 
 
+# What pydantic would otherwise read as seconds since 1970: "1605000000.5".
+_EPOCH_SECONDS = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)\s*")
+
+
+def _require_text(value: object) -> object:
+    # The API speaks ISO-8601 text only; a number, or a string of one, is
+    # refused rather than taken for seconds since 1970.
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or _EPOCH_SECONDS.fullmatch(value):
+        raise PydanticCustomError(
+            "datetime_type",
+            "a date-time is an ISO-8601 string with a UTC offset,"
+            " for example 2020-11-02T10:00:00Z",
+        )
+    return value
+
+
 UtcDateTime = Annotated[
     datetime,
+    BeforeValidator(_require_text),
     AfterValidator(_require_offset),
     PlainSerializer(format_instant, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date-time"}),

@@ -4,7 +4,7 @@ assignments: parse, call the service, serialise."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
@@ -23,6 +23,7 @@ from journeyapi.auth.permissions import (
     SESSION_ADD,
     SESSION_VIEW,
 )
+from journeyapi.errors import InvalidValue
 from journeyapi.http.dependencies import Caller, json_content, requires
 from journeyapi.http.openapi import error_responses
 from journeyapi.http.responses import wire
@@ -360,10 +361,25 @@ async def customer_segments(
     segmentScope: Scope = None,
     assignmentState: State = None,
 ) -> Response:
+    _refuse_slashed_id_type(request, customerIdType)
     query = ListingQuery.parse(pageSize, after, segmentScope, assignmentState)
     page = caller.services.assignments.by_customer(customerIdType, customerId, query)
     path = f"{CUSTOMERS}/{_segment(customerIdType)}/{_segment(customerId)}/segments"
     return _listing(path, request, query, page)
+
+
+def _refuse_slashed_id_type(request: Request, id_type: str) -> None:
+    """Refuse an id type sent with ``%2F``, which routing read as two segments.
+
+    The path is routed decoded: ``e%2Fmail/x`` arrives as type ``e`` and id
+    ``mail/x``, which is not what was asked for.
+    """
+    raw = (request.scope.get("raw_path") or b"").decode("latin-1").split("?")[0]
+    segments = raw.split("/")
+    where = CUSTOMERS.count("/") + 1
+    sent = unquote(segments[where]) if len(segments) > where else id_type
+    if sent != id_type:
+        raise InvalidValue("customerIdType", sent, "id types without /")
 
 
 @router.get(

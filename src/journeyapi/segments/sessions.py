@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from urllib.parse import quote
 
 from journeyapi.clock import Clock, from_millis, to_millis
 from journeyapi.errors import InvalidValue
@@ -29,7 +30,8 @@ MAX_TYPE_LENGTH = 64
 
 
 def session_uri(session_id: str) -> str:
-    return f"/api/v2/journey/sessions/{session_id}"
+    # Percent-encoded, so that an id with a space, "?" or "#" still leads back.
+    return f"/api/v2/journey/sessions/{quote(session_id, safe='')}"
 
 
 def session_from_row(row: Row) -> JourneySession:
@@ -66,9 +68,17 @@ class SessionService:
         if session is None:
             raise MissingBody()
         session_id = session.id or str(uuid.uuid4())
-        if not session_id.strip() or len(session_id) > MAX_SESSION_ID_LENGTH:
+        # A "/" would make the session's own path another route's: the id
+        # could be stored but never read back.
+        if (
+            not session_id.strip()
+            or len(session_id) > MAX_SESSION_ID_LENGTH
+            or "/" in session_id
+        ):
             raise InvalidValue(
-                "id", session_id, f"strings of 1 to {MAX_SESSION_ID_LENGTH} characters"
+                "id",
+                session_id,
+                f"strings of 1 to {MAX_SESSION_ID_LENGTH} characters without /",
             )
         kind = session.type
         if kind is None or not kind.strip() or len(kind) > MAX_TYPE_LENGTH:
