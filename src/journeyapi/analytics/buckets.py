@@ -9,15 +9,22 @@ so a month bucket that begins on the 31st does not drift to the 28th.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import MAXYEAR, UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+# ASCII digits only: \d alone would read a full-width "P１D" as P1D.
 _GRANULARITY = re.compile(
     r"P(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?",
+    re.ASCII,
 )
+
+# A count of steps that no unit fits in years 1..9999 (they span under 10**7
+# days, so even minutes run out first); a longer count is read as this one.
+_BEYOND_CALENDAR = 10**12
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ def parse_granularity(text: str) -> Granularity | None:
     found = _GRANULARITY.fullmatch(text)
     if found is None or text.endswith("T"):
         return None
-    parts = {name: int(value or 0) for name, value in found.groupdict().items()}
+    parts = {name: _count(value) for name, value in found.groupdict().items()}
     granularity = Granularity(
         text,
         months=parts["months"],
@@ -49,6 +56,15 @@ def parse_granularity(text: str) -> Granularity | None:
     if not any(parts.values()):
         return None
     return granularity
+
+
+def _count(digits: str | None) -> int:
+    # int() refuses more than a few thousand digits, and needs none of them:
+    # any count past the calendar is refused alike when the edges are made.
+    significant = (digits or "").lstrip("0")
+    if len(significant) > len(str(_BEYOND_CALENDAR)):
+        return _BEYOND_CALENDAR
+    return int(significant or 0)
 
 
 class Uneven(Exception):
@@ -73,6 +89,27 @@ def edges(
     if granularity is None:
         return (start, end)
 
+    try:
+        found = _walk(start, end, granularity, zone, max_buckets)
+    except OverflowError:
+        # A step that leaves the years 1..9999 (P100000M, PT999999999999H) is
+        # longer than any interval inside them, and so is one from a start
+        # whose wall-clock time in the zone is before year 1: no whole number
+        # of steps fits the interval.
+        raise Uneven() from None
+    if found[-1] != end:
+        raise Uneven()
+    return tuple(found)
+
+
+def _walk(
+    start: datetime,
+    end: datetime,
+    granularity: Granularity,
+    zone: ZoneInfo,
+    max_buckets: int,
+) -> list[datetime]:
+    """Edges from ``start`` until one reaches ``end`` or passes it."""
     found = [start]
     local_start = start.astimezone(zone).replace(tzinfo=None)
     step = 1
@@ -81,9 +118,7 @@ def edges(
             raise TooMany()
         found.append(_nth_edge(local_start, start, granularity, zone, step))
         step += 1
-    if found[-1] != end:
-        raise Uneven()
-    return tuple(found)
+    return found
 
 
 def _nth_edge(
@@ -110,11 +145,9 @@ def _add_months(wall: datetime, months: int) -> datetime:
     index = wall.year * 12 + wall.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
-    return wall.replace(
-        year=year, month=month, day=min(wall.day, _days_in(year, month))
-    )
-
-
-def _days_in(year: int, month: int) -> int:
-    following = datetime(year + month // 12, month % 12 + 1, 1)
-    return (following - timedelta(days=1)).day
+    if year > MAXYEAR:
+        # The same failure as a timedelta past the calendar, so edges() has
+        # one thing to catch.
+        raise OverflowError(f"year {year} is out of range")
+    days_in_month = calendar.monthrange(year, month)[1]
+    return wall.replace(year=year, month=month, day=min(wall.day, days_in_month))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from journeyapi.analytics import buckets
 from journeyapi.analytics.catalogue import DIMENSIONS, METRICS, Dimension
@@ -42,6 +43,16 @@ from journeyapi.models.analytics import (
 
 MAX_BUCKETS = 10_000
 DEFAULT_MAX_INTERVAL_DAYS = 366
+
+# The words the events route uses for the same refusal (models.common).
+UTC_RANGE = "a date-time must fall between 0001-01-01 and 9999-12-31 in UTC"
+
+ZONE_NAMES = "an IANA time zone name such as UTC or Europe/London"
+
+# Files of the zone folders that load as zones but are not IANA zone names: the
+# host's own zone (a link to /etc/localtime), the rules for POSIX TZ strings,
+# and the tz database's placeholder for a machine whose zone is not set yet.
+NOT_ZONE_NAMES = frozenset({"localtime", "posixrules", "Factory"})
 
 
 @dataclass(frozen=True)
@@ -177,7 +188,11 @@ def _instant(text: str, interval: str) -> datetime:
         raise InvalidDate("interval", interval) from None
     if instant.tzinfo is None:
         raise InvalidDate("interval", interval)
-    return instant.astimezone(UTC)
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01T00:00+14:00 is a valid local time of no UTC instant.
+        raise InvalidValue("interval", interval, UTC_RANGE) from None
 
 
 def _names(
@@ -200,12 +215,20 @@ def _names(
 def _time_zone(name: str | None) -> ZoneInfo:
     if name is None:
         return ZoneInfo("UTC")
+    # ZoneInfo loads any file of the zone folders (posix/Europe/London,
+    # localtime); only the names of the tz database are zones of the API.
+    if name not in _zone_names():
+        raise InvalidValue("timeZone", name, ZONE_NAMES)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise InvalidValue(
-            "timeZone", name, "an IANA time zone name such as UTC or Europe/London"
-        ) from None
+        raise InvalidValue("timeZone", name, ZONE_NAMES) from None
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    # available_timezones() reads every file of the zone folders: once will do.
+    return frozenset(available_timezones()) - NOT_ZONE_NAMES
 
 
 def _edges(
@@ -262,6 +285,13 @@ def _filter(given: JourneyAggregateQueryFilter) -> Filter:
 
 def _clause(field: str, given: JourneyAggregateQueryClause) -> Clause:
     kind = _filter_type(f"{field}.type", given.type)
+    if given.clauses is not None:
+        # Spec C.6: nesting stops at the filter's clauses; ignoring these would
+        # answer a different question from the one asked.
+        raise FilterInvalid(
+            f"{field}.clauses",
+            reason="a clause holds only its type and predicates; clauses do not nest.",
+        )
     if given.predicates is None:
         raise MissingField(f"{field}.predicates")
     if not given.predicates:

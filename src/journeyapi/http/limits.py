@@ -19,7 +19,6 @@ from journeyapi.http.context import correlation_id
 from journeyapi.http.responses import error_response
 from journeyapi.limits import JsonTooDeep, Limits, check_strings, json_depth_exceeds
 
-
 # A \u escape of a UTF-16 surrogate, high (d800-dbff) or low (dc00-dfff).
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 

@@ -8,8 +8,10 @@ allowed and can name every offending value at once.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, StrictBool
+from pydantic.json_schema import SkipJsonSchema
 
 from journeyapi.models.common import OpenEnum, WireModel
 
@@ -75,16 +77,22 @@ class AlternateTimeDimension(StrEnum):
     EVENT_TIME = "eventTime"
 
 
+# A JSON number, integers included. Strict, because lax parsing reads "1" and
+# true as 1.0; finite, because Python's json module reads NaN and Infinity, and
+# a bound of NaN would quietly match nothing.
+FiniteNumber = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
 class NumericRange(WireModel):
-    gt: float | None = None
-    gte: float | None = None
-    lt: float | None = None
-    lte: float | None = None
+    gt: FiniteNumber | None = None
+    gte: FiniteNumber | None = None
+    lt: FiniteNumber | None = None
+    lte: FiniteNumber | None = None
 
 
 class AggregationRange(WireModel):
-    gte: float | None = None
-    lt: float | None = None
+    gte: FiniteNumber | None = None
+    lt: FiniteNumber | None = None
 
 
 class JourneyAggregateQueryPredicate(WireModel):
@@ -98,6 +106,9 @@ class JourneyAggregateQueryPredicate(WireModel):
 class JourneyAggregateQueryClause(WireModel):
     type: OpenEnum[FilterType] | None = None
     predicates: list[JourneyAggregateQueryPredicate] | None = None
+    # Not in the contract (clauses do not nest) and so not in the schema: kept
+    # only so that the query engine can refuse it instead of ignoring it.
+    clauses: SkipJsonSchema[Any] = None
 
 
 class JourneyAggregateQueryFilter(WireModel):
@@ -126,7 +137,7 @@ class JourneyAggregationQuery(WireModel):
     group_by: list[OpenEnum[JourneyDimension]] | None = None
     filter: JourneyAggregateQueryFilter | None = None
     metrics: list[OpenEnum[JourneyMetric]] | None = None
-    flatten_multivalued_dimensions: bool | None = None
+    flatten_multivalued_dimensions: StrictBool | None = None
     views: list[JourneyAggregationView] | None = None
     alternate_time_dimension: OpenEnum[AlternateTimeDimension] | None = None
 
