@@ -126,17 +126,23 @@ def test_name_and_service_level_together(
     assert stored(services) == response.json()
 
 
-def test_service_level_is_replaced_whole(
+def test_service_level_is_replaced_whole_so_a_partial_one_is_400(
     client: TestClient, services: Services, editor: dict[str, str], target: ActionTarget
 ) -> None:
     response = client.patch(
         URL, json={"serviceLevel": {"percentage": 0.95}}, headers=editor
     )
 
-    assert response.status_code == 200
-    # durationMs is not kept from the old objective: the object is replaced.
-    assert response.json()["serviceLevel"] == {"percentage": 0.95}
-    assert stored(services)["serviceLevel"] == {"percentage": 0.95}
+    # durationMs would not be kept from the old objective (the object is
+    # replaced), so leaving it out is refused rather than storing half of one.
+    assert response.status_code == 400
+    invalid_value(
+        response.json(),
+        "null",
+        "serviceLevel.durationMs",
+        f"integers from 1 to {MAX_DURATION_MS}",
+    )
+    assert stored(services) == ORIGINAL
 
 
 def test_empty_object_changes_nothing_not_even_modified_date(

@@ -263,7 +263,7 @@ def test_removing_one_fault_and_an_unknown_one(
         (
             {"path": PATH, "status": 503, "count": 0},
             "faults[0].count",
-            "integers from 1",
+            "integers from 1 to 1000000000",
         ),
         (
             {"path": PATH, "latencyMs": 60001},

@@ -8,12 +8,13 @@ import, delete) for the same objects, under permissions of their own.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from journeyapi.actiontargets import store
 from journeyapi.clock import Clock, to_millis
 from journeyapi.errors import BadRequest, Conflict, InvalidValue, NotFound
+from journeyapi.limits import check_storable
 from journeyapi.models.actiontargets import (
     ActionTarget,
     ActionTargetState,
@@ -162,6 +163,7 @@ class ActionTargetService:
     def _prepare(self, target: ActionTarget, index: int | None = None) -> ActionTarget:
         """Check a new target and fill in what the server decides."""
         prefix = "" if index is None else f"[{index}]."
+        _check_texts(target, prefix)
         _check_name(target.name, prefix + "name")
         _check_state(target.state, prefix + "state")
         for media in target.supported_media_types or []:
@@ -202,9 +204,34 @@ def _canonical_id(value: str | None, field: str) -> str:
         raise InvalidValue(field, value, "UUIDs") from None
 
 
+def _check_texts(target: ActionTarget, prefix: str) -> None:
+    """Refuse a NUL or a lone surrogate in any string of ``target``.
+
+    The HTTP edge refuses them in every body, but an import file reaches the
+    service without passing it, and no store can hold either. Checked first,
+    so that no later message quotes such a value.
+    """
+    document = target.model_dump(by_alias=True, exclude_none=True)
+    for field, text in _texts(document, prefix.rstrip(".")):
+        check_storable(field, text)
+
+
+def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
+    """Every string in ``value`` with its path (``[0].userData[1].key``)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for position, item in enumerate(value):
+            yield from _texts(item, f"{path}[{position}]")
+
+
 def _check_name(name: str | None, field: str = "name") -> None:
     if name is None or not name.strip():
         raise InvalidValue(field, "null" if name is None else name, "non-empty strings")
+    check_storable(field, name)
 
 
 def _check_state(state: object, field: str) -> None:
@@ -222,17 +249,27 @@ def _check_media_type(media: object, field: str) -> None:
 def _check_service_level(
     level: ServiceLevel | None, field: str = "serviceLevel"
 ) -> None:
+    """Both fields, in range: the object replaces the stored one whole, so a
+    missing field would leave the target with half an objective."""
     if level is None:
         raise InvalidValue(field, "null", "objects with percentage and durationMs")
     percentage = level.percentage
     # Written so that NaN fails too: every comparison with NaN is false.
-    if percentage is not None and not 0 <= percentage <= 1:
-        raise InvalidValue(f"{field}.percentage", percentage, "numbers from 0 to 1")
-    duration = level.duration_ms
-    if duration is not None and not 0 < duration <= MAX_DURATION_MS:
+    if percentage is None or not 0 <= percentage <= 1:
         raise InvalidValue(
-            f"{field}.durationMs", duration, f"integers from 1 to {MAX_DURATION_MS}"
+            f"{field}.percentage", _shown(percentage), "numbers from 0 to 1"
         )
+    duration = level.duration_ms
+    if duration is None or not 0 < duration <= MAX_DURATION_MS:
+        raise InvalidValue(
+            f"{field}.durationMs",
+            _shown(duration),
+            f"integers from 1 to {MAX_DURATION_MS}",
+        )
+
+
+def _shown(value: float | None) -> object:
+    return "null" if value is None else value
 
 
 def _check_short_abandon_threshold(
@@ -240,7 +277,5 @@ def _check_short_abandon_threshold(
 ) -> None:
     if value is None or not 0 <= value <= MAX_SHORT_ABANDON_THRESHOLD:
         raise InvalidValue(
-            field,
-            "null" if value is None else value,
-            f"integers from 0 to {MAX_SHORT_ABANDON_THRESHOLD}",
+            field, _shown(value), f"integers from 0 to {MAX_SHORT_ABANDON_THRESHOLD}"
         )

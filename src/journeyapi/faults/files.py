@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from journeyapi.errors import InvalidValue
+from journeyapi.faults.rules import checked
 from journeyapi.models.faults import Fault
 
 
@@ -28,6 +30,18 @@ def read_faults(path: Path) -> list[Fault]:
         loaded = loaded["faults"]
     if loaded is None:
         return []
+    faults = _parsed(path, loaded)
+    for position, fault in enumerate(faults):
+        # The checks the service makes, here too, so that the message names
+        # the file: a rule from a file is held to the same ranges as a request.
+        try:
+            checked(fault, "", position)
+        except InvalidValue as exc:
+            raise FaultFileError(f"{path}: {exc.message}") from exc
+    return faults
+
+
+def _parsed(path: Path, loaded: object) -> list[Fault]:
     try:
         return TypeAdapter(list[Fault]).validate_python(loaded)
     except ValidationError as exc:

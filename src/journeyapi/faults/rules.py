@@ -14,6 +14,12 @@ from journeyapi.models.faults import Fault
 FAULT_STATUSES = (429, 500, 502, 503, 504)
 MAX_LATENCY_MS = 60_000
 MAX_RETRY_AFTER_SECONDS = 3600
+# Hits are counted in a 32-bit column on PostgreSQL, and SQLite cannot even
+# compare with an integer past 64 bits: a billion is as good as no end.
+MAX_COUNT = 1_000_000_000
+# The largest signed 64-bit integer, what SQLite and PostgreSQL (BIGINT) hold
+# and 64-bit JSON readers take; a seed only names a run, so none needs more.
+MAX_SEED = 2**63 - 1
 METHODS = ("*", "DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 
 
@@ -83,14 +89,52 @@ def _between(field: str, value: float, low: float, high: float, kind: str) -> No
 
 
 def checked(fault: Fault, fault_id: str, position: int) -> FaultRule:
-    """The rule ``fault`` describes, or ``InvalidValue`` naming what is wrong."""
+    """The rule ``fault`` describes, or ``InvalidValue`` naming what is wrong.
+
+    Every number gets a range the stores can hold, so that a rule accepted
+    here can be counted on every later request.
+    """
     where = f"faults[{position}]"
+    method = _checked_method(fault, where)
+    path = _checked_path(fault, where)
+    latency = _checked_answer(fault, where)
+    probability = 1.0 if fault.probability is None else fault.probability
+    _between(f"{where}.probability", probability, 0.0, 1.0, "numbers")
+    seed = fault.seed or 0
+    _between(f"{where}.seed", seed, 0, MAX_SEED, "integers")
+    if fault.count is not None:
+        _between(f"{where}.count", fault.count, 1, MAX_COUNT, "integers")
+    drop = _checked_action(fault, where, latency)
+
+    return FaultRule(
+        id=fault_id,
+        method=method,
+        path=path,
+        status=fault.status,
+        retry_after_seconds=fault.retry_after_seconds,
+        latency_ms=latency,
+        drop=drop,
+        probability=probability,
+        seed=seed,
+        count=fault.count,
+    )
+
+
+def _checked_method(fault: Fault, where: str) -> str:
     method = (fault.method or "*").upper()
     if method not in METHODS:
         raise InvalidValue(f"{where}.method", fault.method, ", ".join(METHODS))
+    return method
+
+
+def _checked_path(fault: Fault, where: str) -> str:
     if not fault.path or not fault.path.startswith("/"):
         raise InvalidValue(f"{where}.path", fault.path, "paths starting with /")
+    return fault.path
 
+
+def _checked_answer(fault: Fault, where: str) -> int:
+    """The latency (0 when absent), once it, the status and retry delay pass."""
     if fault.status is not None and fault.status not in FAULT_STATUSES:
         allowed = ", ".join(str(status) for status in FAULT_STATUSES)
         raise InvalidValue(f"{where}.status", fault.status, allowed)
@@ -104,11 +148,11 @@ def checked(fault: Fault, fault_id: str, position: int) -> FaultRule:
             MAX_RETRY_AFTER_SECONDS,
             "integers",
         )
-    probability = 1.0 if fault.probability is None else fault.probability
-    _between(f"{where}.probability", probability, 0.0, 1.0, "numbers")
-    if fault.count is not None and fault.count < 1:
-        raise InvalidValue(f"{where}.count", fault.count, "integers from 1")
+    return latency
 
+
+def _checked_action(fault: Fault, where: str, latency: int) -> bool:
+    """Whether the rule drops the connection; it must do one thing or another."""
     drop = bool(fault.drop)
     if drop and fault.status is not None:
         raise InvalidValue(
@@ -120,16 +164,4 @@ def checked(fault: Fault, fault_id: str, position: int) -> FaultRule:
             "null",
             "a status, drop: true or latencyMs above 0 (a fault must do something)",
         )
-
-    return FaultRule(
-        id=fault_id,
-        method=method,
-        path=fault.path,
-        status=fault.status,
-        retry_after_seconds=fault.retry_after_seconds,
-        latency_ms=latency,
-        drop=drop,
-        probability=probability,
-        seed=fault.seed or 0,
-        count=fault.count,
-    )
+    return drop

@@ -12,12 +12,13 @@ every run.
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
 
 from journeyapi.clock import Clock, to_millis
-from journeyapi.errors import NotFound
+from journeyapi.errors import InvalidValue, NotFound
 from journeyapi.faults import store
 from journeyapi.faults.rules import FaultRule, checked
 from journeyapi.models.faults import Fault
@@ -25,6 +26,8 @@ from journeyapi.storage.database import Database, Row
 
 # Where the faults are managed: never broken by a fault, so one can be removed.
 ADMIN_PATH = "/api/v2/journeyapi/faults"
+
+log = logging.getLogger(__name__)
 
 
 class FaultNotFound(NotFound):
@@ -48,10 +51,7 @@ class FaultService:
         self._read_at: float | None = None
 
     def list_faults(self) -> list[Fault]:
-        return [
-            _rule(row).to_wire(int(row["matched"]), int(row["fired"]))
-            for row in store.all_faults(self._db)
-        ]
+        return [_listed(row) for row in store.all_faults(self._db)]
 
     def replace(self, faults: Sequence[Fault]) -> list[Fault]:
         """Put ``faults`` in force instead of the present ones, all or none."""
@@ -103,7 +103,8 @@ class FaultService:
     def _in_force(self) -> list[FaultRule]:
         now = self._monotonic()
         if self._read_at is None or now - self._read_at >= self._refresh_seconds:
-            self._rules = [_rule(row) for row in store.all_faults(self._db)]
+            rules = (_stored_rule(row) for row in store.all_faults(self._db))
+            self._rules = [rule for rule in rules if rule is not None]
             self._read_at = now
         return self._rules
 
@@ -120,6 +121,27 @@ class FaultService:
         )
 
 
-def _rule(row: Row) -> FaultRule:
-    definition = Fault.model_validate(json.loads(row["definition"]))
-    return checked(definition, str(row["id"]), 0)
+def _definition(row: Row) -> Fault:
+    return Fault.model_validate(json.loads(row["definition"]))
+
+
+def _stored_rule(row: Row) -> FaultRule | None:
+    """The rule of a row, or None for one stored before its checks were.
+
+    An older server took a ``count`` or ``seed`` past what the stores can
+    count with; such a rule is left out rather than failing every request.
+    """
+    try:
+        return checked(_definition(row), str(row["id"]), 0)
+    except InvalidValue as exc:
+        log.warning("Fault %s is not applied: %s", row["id"], exc.message)
+        return None
+
+
+def _listed(row: Row) -> Fault:
+    """A row as listed: a rule left out is still shown, so that it can be removed."""
+    counts = {"matched": int(row["matched"]), "fired": int(row["fired"])}
+    rule = _stored_rule(row)
+    if rule is None:
+        return _definition(row).model_copy(update={"id": str(row["id"]), **counts})
+    return rule.to_wire(**counts)

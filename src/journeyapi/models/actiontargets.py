@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import StrictFloat, StrictInt
+
 from journeyapi.models.common import KeyValue, OpenEnum, UtcDateTime, WireModel
 
 
@@ -24,8 +26,16 @@ class MediaType(StrEnum):
 
 
 class ServiceLevel(WireModel):
-    percentage: float | None = None
-    duration_ms: int | None = None
+    """Numbers are strict: ``"0.5"`` and ``true`` are not numbers, nor ``7.0`` a
+    duration; a JSON integer is a fine percentage.
+
+    Neither field is required by the swagger, so the model reads either alone
+    (the client must read what Genesys sends); the server refuses a partial
+    one in a body, since it replaces the stored one whole.
+    """
+
+    percentage: StrictFloat | None = None
+    duration_ms: StrictInt | None = None
 
 
 class ActionTarget(WireModel):
@@ -36,7 +46,7 @@ class ActionTarget(WireModel):
     state: OpenEnum[ActionTargetState] | None = None
     description: str | None = None
     service_level: ServiceLevel | None = None
-    short_abandon_threshold: int | None = None
+    short_abandon_threshold: StrictInt | None = None
     self_uri: str | None = None
     created_date: UtcDateTime | None = None
     modified_date: UtcDateTime | None = None
@@ -48,7 +58,7 @@ class PatchActionTarget(WireModel):
     id: str | None = None
     name: str | None = None
     service_level: ServiceLevel | None = None
-    short_abandon_threshold: int | None = None
+    short_abandon_threshold: StrictInt | None = None
     self_uri: str | None = None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import StrictBool, StrictFloat, StrictInt
+
 from journeyapi.models.common import WireModel
 
 
@@ -12,18 +14,22 @@ class Fault(WireModel):
     rest. ``probability`` is the chance a matched request is hit, decided by
     ``seed`` so that a run can be repeated; ``count`` stops the rule after that
     many hits. ``matched`` and ``fired`` are read-only counts.
+
+    Numbers and flags are strict, as in the other bodies: ``"503"`` is not a
+    status, ``1`` is not true and ``true`` is not a probability. Their ranges
+    are checked with the rule (``journeyapi.faults.rules``).
     """
 
     id: str | None = None
     method: str | None = None
     path: str | None = None
-    status: int | None = None
-    retry_after_seconds: int | None = None
-    latency_ms: int | None = None
-    drop: bool | None = None
-    probability: float | None = None
-    seed: int | None = None
-    count: int | None = None
+    status: StrictInt | None = None
+    retry_after_seconds: StrictInt | None = None
+    latency_ms: StrictInt | None = None
+    drop: StrictBool | None = None
+    probability: StrictFloat | None = None
+    seed: StrictInt | None = None
+    count: StrictInt | None = None
     matched: int | None = None
     fired: int | None = None
 
