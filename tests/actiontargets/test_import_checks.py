@@ -161,3 +161,29 @@ def test_plain_unicode_is_imported_as_it_is(database_url: str, tmp_path: Path) -
 
     assert result.exit_code == 0
     assert stored_names(database_url) == ["Café \U0001f600", "Zoë"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("latin.json", b'[{"name": "Caf\xe9"}]', "is not UTF-8 text (byte 15)"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "is nested too deeply to read"),
+        (
+            "huge.json",
+            b'[{"name": "x", "shortAbandonThreshold": ' + b"9" * 5000 + b"}]",
+            "is not valid JSON or YAML: Exceeds the limit (4300 digits)",
+        ),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_one_line(
+    tmp_path: Path, database_url: str, name: str, content: bytes, said: str
+) -> None:
+    file = tmp_path / name
+    file.write_bytes(content)
+
+    result = imported(file, database_url)
+
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {file} {said}")
+    assert result.output.count("\n") == 1
+    assert stored_names(database_url) == []

@@ -304,12 +304,20 @@ def action_targets_import(file: Path, replace: bool, database: str) -> None:
 
 
 def _read_targets(file: Path) -> list[ActionTarget]:
-    text = file.read_text(encoding="utf-8")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"{file} is not UTF-8 text (byte {exc.start + 1})"
+        ) from None
     try:
         loaded = (
             json.loads(text) if file.suffix.lower() == ".json" else yaml.safe_load(text)
         )
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+    except RecursionError:
+        raise click.ClickException(f"{file} is nested too deeply to read") from None
+    except (ValueError, yaml.YAMLError) as exc:
+        # ValueError: JSON's decode errors, and integers of thousands of digits.
         raise click.ClickException(f"{file} is not valid JSON or YAML: {exc}") from exc
 
     if isinstance(loaded, dict) and "entities" in loaded:
