@@ -190,7 +190,7 @@ def test_an_item_without_state_or_with_an_unknown_state_is_400(
     )
 
     assert missing.status_code == 400
-    assert missing.json()["messageParams"]["field"] == "0.state"
+    assert missing.json()["messageParams"]["field"] == "body[0].state"
     assert lower.status_code == 400
     assert lower.json()["messageParams"]["value"] == "assigned"
 
