@@ -170,8 +170,16 @@ def test_an_events_database_that_is_not_duckdb_is_refused_in_one_line(
     sqlite3.connect(other).execute("CREATE TABLE t (a)").connection.close()
     garbage = tmp_path / "garbage.duckdb"
     garbage.write_bytes(b"not a database\n")
+    # DuckDB would open these as in-memory views, and lose every event.
+    data = tmp_path / "more.jsonl"
+    data.write_bytes(file.read_bytes())
+    table = tmp_path / "table.csv"
+    table.write_text("a,b\n1,2\n")
+    empty = tmp_path / "empty.duckdb"
+    empty.touch()
+    kept = {path: path.read_bytes() for path in (other, garbage, data, table, empty)}
 
-    for given in (other, garbage):
+    for given in kept:
         refused = CliRunner().invoke(
             main,
             ["events", "import", str(file), "--database", database_url,
@@ -185,4 +193,4 @@ def test_an_events_database_that_is_not_duckdb_is_refused_in_one_line(
             " --events-database) at a DuckDB file journeyapi made, or at a path"
             " where it may make one.\n"
         )
-    assert other.stat().st_size > 0
+    assert {path: path.read_bytes() for path in kept} == kept

@@ -79,6 +79,10 @@ class EventDatabase:
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        if not _duckdb_file_or_none(Path(self.path)):
+            raise EventStoreUnreadable(
+                {"path": self.path, "reason": "it is not a DuckDB database file"}
+            )
         try:
             connection = duckdb.connect(
                 self.path, config={"threads": self.threads, **NO_EXTENSIONS}
@@ -130,6 +134,26 @@ class EventDatabase:
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
+
+
+# Where every DuckDB database file says what it is, after its checksum.
+_MAGIC_AT, _MAGIC = 8, b"DUCK"
+
+
+def _duckdb_file_or_none(path: Path) -> bool:
+    """Whether ``path`` is a DuckDB database file, or nothing yet (to be made).
+
+    DuckDB opens a CSV, JSON or Parquet file given as a database as an
+    in-memory database over it: every event written would be lost on close.
+    """
+    try:
+        with path.open("rb") as file:
+            head = file.read(_MAGIC_AT + len(_MAGIC))
+    except FileNotFoundError:
+        return True
+    except IsADirectoryError:
+        return False
+    return head[_MAGIC_AT:] == _MAGIC
 
 
 def _unreadable(message: str) -> str:
