@@ -85,6 +85,8 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str, str | None]] = [
         "not.found",
         None,
     ),
+    ("a trailing slash", "GET", f"{TARGETS}/", {}, 404, "not.found", None),
+    ("an encoded slash as the id", "GET", f"{TARGETS}/%2F", {}, 404, "not.found", None),
     ("nul in a path id", "GET", f"{SEGMENTS}/a%00b", {}, 404, "not.found", None),
     (
         "nul in a query value",

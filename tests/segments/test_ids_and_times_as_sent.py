@@ -24,16 +24,18 @@ def test_a_session_id_with_a_slash_is_refused_as_it_could_not_be_read_back(
     client: TestClient, admin: Headers, services: Services
 ) -> None:
     before = snapshot(services.db)
-    body = {"id": "a/b", "type": "web", "customer": {"idType": "email", "id": "n@x"}}
+    customer = {"idType": "email", "id": "n@x"}
 
-    refused = client.post(SESSIONS, json=body, headers=admin)
+    for session_id in ("a/b", "..", "."):
+        body = {"id": session_id, "type": "web", "customer": customer}
+        refused = client.post(SESSIONS, json=body, headers=admin)
 
-    assert refused.status_code == 400
-    assert refused.json()["messageParams"] == {
-        "field": "id",
-        "value": "a/b",
-        "allowed": "strings of 1 to 64 characters without /",
-    }
+        assert refused.status_code == 400
+        assert refused.json()["messageParams"] == {
+            "field": "id",
+            "value": session_id,
+            "allowed": "strings of 1 to 64 characters without /, other than . and ..",
+        }
     assert snapshot(services.db) == before
 
 
@@ -45,6 +47,18 @@ def test_an_odd_session_id_leads_back_through_its_self_uri(make: Maker) -> None:
     assert made == "visit 7?#x"
     assert found["id"] == "visit 7?#x"
     assert found["selfUri"] == f"{SESSIONS}/visit%207%3F%23x"
+
+
+def test_a_dot_customer_id_is_encoded_so_that_its_self_uri_leads_back(
+    make: Maker,
+) -> None:
+    segment = make.segment("Here", scope="Session")
+    make.assign_in_session(make.session("..", ".."), segment)
+
+    listed = make.listing("/api/v2/journey/customers/%2E%2E/%2E%2E/segments")
+
+    assert [item["customerId"] for item in listed["entities"]] == [".."]
+    assert listed["selfUri"] == "/api/v2/journey/customers/%2E%2E/%2E%2E/segments"
 
 
 def test_an_id_type_sent_with_an_encoded_slash_is_refused(

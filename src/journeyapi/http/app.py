@@ -80,6 +80,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         # A body sent without a Content-Type is read as JSON (a body naming
         # another type is refused with 415 by the routes that take one).
         strict_content_type=False,
+        # Genesys answers a path with a trailing slash, or an empty id, with its
+        # error body; a redirect to the listing would hide the mistake.
+        redirect_slashes=False,
     )
     app.state.services = services
     errors.install(app)

@@ -4,7 +4,7 @@ assignments: parse, call the service, serialise."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import unquote, urlencode
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
@@ -50,6 +50,7 @@ from journeyapi.paging import (
 )
 from journeyapi.segments.assignments import AssignmentPage, ListingQuery
 from journeyapi.segments.errors import MissingBody
+from journeyapi.uris import path_segment
 
 router = APIRouter()
 
@@ -79,7 +80,7 @@ ASSIGN_OR_UNASSIGN = requires(SEGMENT_ASSIGNMENT_ADD, SEGMENT_ASSIGNMENT_DELETE)
 
 
 def _segment(value: str) -> str:
-    return quote(value, safe="")
+    return path_segment(value)
 
 
 def _listing(

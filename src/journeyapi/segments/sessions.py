@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from urllib.parse import quote
 
 from journeyapi.clock import Clock, from_millis, to_millis
 from journeyapi.errors import InvalidValue
@@ -24,6 +23,7 @@ from journeyapi.segments.errors import (
     SessionNotFound,
 )
 from journeyapi.storage.database import Database, Row
+from journeyapi.uris import path_segment
 
 MAX_SESSION_ID_LENGTH = 64
 MAX_TYPE_LENGTH = 64
@@ -31,7 +31,7 @@ MAX_TYPE_LENGTH = 64
 
 def session_uri(session_id: str) -> str:
     # Percent-encoded, so that an id with a space, "?" or "#" still leads back.
-    return f"/api/v2/journey/sessions/{quote(session_id, safe='')}"
+    return f"/api/v2/journey/sessions/{path_segment(session_id)}"
 
 
 def session_from_row(row: Row) -> JourneySession:
@@ -68,17 +68,20 @@ class SessionService:
         if session is None:
             raise MissingBody()
         session_id = session.id or str(uuid.uuid4())
-        # A "/" would make the session's own path another route's: the id
-        # could be stored but never read back.
+        # A "/" would make the session's own path another route's, and "." or
+        # ".." are dropped from a path by clients: the id could be stored but
+        # never read back.
         if (
             not session_id.strip()
             or len(session_id) > MAX_SESSION_ID_LENGTH
             or "/" in session_id
+            or session_id in (".", "..")
         ):
             raise InvalidValue(
                 "id",
                 session_id,
-                f"strings of 1 to {MAX_SESSION_ID_LENGTH} characters without /",
+                f"strings of 1 to {MAX_SESSION_ID_LENGTH} characters without /,"
+                " other than . and ..",
             )
         kind = session.type
         if kind is None or not kind.strip() or len(kind) > MAX_TYPE_LENGTH:
