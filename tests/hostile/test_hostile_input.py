@@ -233,6 +233,28 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str, str | None]] = [
         "invalid.value",
         "pageNumber",
     ),
+    *(
+        (
+            f"a page number or size of {text!r}",
+            "GET",
+            path,
+            {"params": {name: text}},
+            400,
+            "invalid.value",
+            name,
+        )
+        for path, name, text in (
+            (TARGETS, "pageSize", "1.0"),
+            (TARGETS, "pageNumber", "+1"),
+            (SEGMENTS, "pageSize", " 1"),
+            (SEGMENTS, "pageNumber", "1.0"),
+            (
+                f"/api/v2/externalcontacts/contacts/{DEMO_ID}/journey/segments",
+                "limit",
+                "1.0",
+            ),
+        )
+    ),
     (
         "a page size of zero",
         "GET",

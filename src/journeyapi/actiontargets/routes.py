@@ -12,7 +12,7 @@ from journeyapi.auth.permissions import (
     ACTION_TARGET_EDIT,
     ACTION_TARGET_VIEW,
 )
-from journeyapi.http.dependencies import Caller, json_content, requires
+from journeyapi.http.dependencies import Caller, QueryInt, json_content, requires
 from journeyapi.http.openapi import error_responses
 from journeyapi.http.responses import wire
 from journeyapi.models.actiontargets import (
@@ -55,10 +55,10 @@ async def get_action_target(
 async def list_action_targets(
     caller: Annotated[Caller, requires(ACTION_TARGET_VIEW)],
     pageNumber: Annotated[
-        int, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page number, from 1.")
+        QueryInt, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page number, from 1.")
     ] = 1,
     pageSize: Annotated[
-        int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
+        QueryInt, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
     ] = DEFAULT_PAGE_SIZE,
 ) -> Response:
     page = PageRequest(number=pageNumber, size=pageSize)

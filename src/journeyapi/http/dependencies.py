@@ -12,9 +12,11 @@ microseconds per request, so the hot routes take just one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from journeyapi.auth.service import Principal
 from journeyapi.errors import (
@@ -108,3 +110,15 @@ async def _json_content(request: Request) -> None:
 
 
 json_content = Depends(_json_content)
+
+
+def _digits_only(value: object) -> object:
+    # A query integer as Genesys reads one: "1.0", " 1" and "+1" are not page
+    # numbers, though pydantic's lax parsing would take each of them for one.
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise PydanticCustomError("int_parsing", "Input should be a valid integer")
+    return value
+
+
+# An integer query parameter: its text only digits, then its route's range.
+QueryInt = Annotated[int, BeforeValidator(_digits_only)]

@@ -24,7 +24,7 @@ from journeyapi.auth.permissions import (
     SESSION_VIEW,
 )
 from journeyapi.errors import InvalidValue
-from journeyapi.http.dependencies import Caller, json_content, requires
+from journeyapi.http.dependencies import Caller, QueryInt, json_content, requires
 from journeyapi.http.openapi import error_responses
 from journeyapi.http.responses import wire
 from journeyapi.models.customers import Customer, EndSession, JourneySession
@@ -119,10 +119,10 @@ def _listing(
 async def list_segments(
     caller: Annotated[Caller, requires(SEGMENT_VIEW)],
     pageNumber: Annotated[
-        int, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page number, from 1.")
+        QueryInt, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page number, from 1.")
     ] = 1,
     pageSize: Annotated[
-        int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
+        QueryInt, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
     ] = DEFAULT_PAGE_SIZE,
 ) -> Response:
     page = PageRequest(number=pageNumber, size=pageSize)
@@ -245,7 +245,7 @@ async def contact_journey_segments(
     caller: Annotated[Caller, requires(SEGMENT_ASSIGNMENT_VIEW)],
     includeMerged: Annotated[bool, Query()] = False,
     limit: Annotated[
-        int, Query(ge=1, le=MAX_CONTACT_LIMIT, description="At most this many.")
+        QueryInt, Query(ge=1, le=MAX_CONTACT_LIMIT, description="At most this many.")
     ] = 25,
 ) -> Response:
     entities = caller.services.assignments.current_for_contact(contactId, limit)
