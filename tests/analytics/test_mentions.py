@@ -85,3 +85,24 @@ def test_nothing_is_mentioned_by_no_events() -> None:
     mentions = mentions_of(table())
 
     assert (mentions.identities, mentions.sessions, bool(mentions)) == ([], [], False)
+
+
+def test_ids_the_api_could_not_address_make_no_session_or_identity() -> None:
+    slashed = {"journeyCustomerIdType": "co/okie", "journeyCustomerId": "c1"}
+    mentions = mentions_of(
+        table(
+            event("2020-11-02T10:00:01Z", "a/b", **ANN),
+            event("2020-11-02T10:00:02Z", "..", **BOB),
+            event("2020-11-02T10:00:03Z", "s1", **slashed),
+            event("2020-11-02T10:00:04Z", "s1", **ANN),
+        )
+    )
+
+    # The customers are still those named; s1 takes the first it can address.
+    assert mentions.sessions == [
+        ("s1", None, "email", "ann@x", millis("2020-11-02T10:00:03Z"))
+    ]
+    assert sorted(row[:2] for row in mentions.identities) == [
+        ("cookie", "bob"),
+        ("email", "ann@x"),
+    ]

@@ -13,7 +13,10 @@ The rules, for the events of one batch in the order they came:
   session whose events name no customer is not mentioned at all;
 - it starts at the earliest of its events, and its type is the first
   non-empty ``journeySessionType`` among them, if any;
-- an event without a session still mentions the customer it names.
+- an event without a session still mentions the customer it names, and so
+  does one whose session id cannot be a path segment (it holds "/", or is "."
+  or ".."), which makes no session;
+- an identity whose type holds "/" is not recorded.
 """
 
 from __future__ import annotations
@@ -30,7 +33,17 @@ IdentityRow = tuple[str, str, str]
 # (session id, session type or None, id type, id value, start in epoch ms)
 SessionRow = tuple[str, str | None, str, str, int]
 
-_NAMED = "journey_customer_id_type <> '' AND journey_customer_id <> ''"
+# An id type holding "/", or a session id that is "/"-split or a dot segment,
+# could never be read back through the API's paths: such events still count in
+# queries, but make no customer or session.
+_NAMED = (
+    "journey_customer_id_type <> '' AND journey_customer_id <> ''"
+    " AND NOT contains(journey_customer_id_type, '/')"
+)
+_ADDRESSABLE = (
+    "session_id IS NOT NULL AND NOT contains(session_id, '/')"
+    " AND session_id NOT IN ('.', '..')"
+)
 
 _SESSIONS = f"""
 SELECT
@@ -41,7 +54,7 @@ SELECT
     arg_min(journey_customer_id, n) FILTER (WHERE {_NAMED}) AS id_value,
     epoch_us(min(event_time)) AS start_us
 FROM new_events
-WHERE session_id IS NOT NULL
+WHERE {_ADDRESSABLE}
 GROUP BY session_id
 """
 
@@ -60,7 +73,7 @@ SELECT id_type, id_value, uuidv7()::VARCHAR AS customer FROM (
         SELECT id_type, id_value FROM mentioned WHERE id_type IS NOT NULL
         UNION ALL
         SELECT journey_customer_id_type, journey_customer_id FROM new_events
-        WHERE session_id IS NULL AND {_NAMED}
+        WHERE NOT coalesce({_ADDRESSABLE}, false) AND {_NAMED}
     )
 )
 """
