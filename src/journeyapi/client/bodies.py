@@ -71,7 +71,7 @@ def parse_instant(text: str) -> datetime:
 
 def format_utc(instant: datetime, field: str = "date-time") -> str:
     """``2020-11-05T14:03:22.123Z``; a naive datetime is refused, not guessed."""
-    if instant.tzinfo is None or instant.utcoffset() is None:
+    if not isinstance(instant, datetime) or instant.utcoffset() is None:
         raise InvalidRequestError(
             field,
             instant,
@@ -81,9 +81,32 @@ def format_utc(instant: datetime, field: str = "date-time") -> str:
     return format_instant(instant)
 
 
+# What a query's interval may be, for every refusal of one.
+_INTERVAL_ALLOWED = (
+    "an ISO-8601 interval string, e.g. '2020-11-01T00:00:00Z/2020-11-08T00:00:00Z',"
+    " or a pair (start, end) of timezone-aware datetimes"
+)
+
+
 def interval(start: datetime, end: datetime) -> str:
-    """The ``start/end`` text of an aggregate query interval, both ends in UTC."""
+    """The ``start/end`` text of an aggregate query interval, both ends in UTC.
+
+    Only timezone-aware datetimes are taken. ISO-8601 text is refused rather
+    than parsed: it can already go into the query as the interval string, and
+    reading it here would silently reformat (and truncate) what the caller wrote.
+    """
+    ends = {"interval start": start, "interval end": end}
+    for field, instant in ends.items():
+        if not isinstance(instant, datetime):
+            raise InvalidRequestError(field, instant, _INTERVAL_ALLOWED)
     return f"{format_utc(start, 'interval start')}/{format_utc(end, 'interval end')}"
+
+
+def _interval_pair(given: Any) -> str:
+    """A query mapping's ``interval`` given as ``(start, end)``, as its text."""
+    if len(given) != 2 or not all(isinstance(end, datetime) for end in given):
+        raise InvalidRequestError("interval", given, _INTERVAL_ALLOWED)
+    return interval(*given)
 
 
 def encode(value: Any) -> Any:
@@ -108,6 +131,11 @@ def path_id(field: str, value: str) -> str:
     """One path segment: non-empty, with every reserved character escaped."""
     if not isinstance(value, str) or not value:
         raise InvalidRequestError(field, value, "a non-empty string")
+    if value in (".", ".."):
+        # A bare dot segment is removed by URL normalisation (RFC 3986 5.2.4,
+        # which httpx applies), so "sessions/../segments" would name another
+        # resource; escaped, it stays one segment that the server decodes back.
+        return value.replace(".", "%2E")
     return quote(value, safe="")
 
 
@@ -188,7 +216,7 @@ def aggregate_query(body: JourneyAggregationQuery | Mapping[str, Any]) -> Any:
     if isinstance(body, Mapping):
         given = dict(body)
         if isinstance(given.get("interval"), tuple | list):
-            given["interval"] = interval(*given["interval"])
+            given["interval"] = _interval_pair(given["interval"])
         query = _validated(JourneyAggregationQuery, encode(given), "body")
     elif isinstance(body, JourneyAggregationQuery):
         query = body
