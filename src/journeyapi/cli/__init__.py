@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,14 +13,22 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import yaml
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from journeyapi import __version__
 from journeyapi.auth.permissions import ALL_PERMISSIONS, ROLES
 from journeyapi.config import DEFAULT_DATABASE_URL, Settings
 from journeyapi.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, load_demo
-from journeyapi.errors import ApiError
+from journeyapi.errors import ApiError, InvalidValue
+from journeyapi.faults.files import (
+    DocumentError,
+    FaultFileError,
+    read_document,
+    read_faults,
+)
+from journeyapi.limits import check_storable
 from journeyapi.models.actiontargets import ActionTarget
 from journeyapi.services import Services
 from journeyapi.storage import migrate
@@ -49,19 +58,99 @@ def database_option(command: F) -> F:
 @contextmanager
 def opened(database: str) -> Iterator[Services]:
     """Services on an up-to-date database; domain errors become CLI errors."""
+    check_arguments(click.get_current_context(silent=True))
     url = database_url(database)
-    try:
-        check_url(url)
-        migrate.upgrade(url)
-        services = Services.build(Settings(database_url=url))
-    except (UnsupportedDatabase, ValidationError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    services = _services(url)
     try:
         yield services
     except ApiError as exc:
         raise click.ClickException(exc.message) from exc
+    except DRIVER_ERRORS as exc:
+        raise click.ClickException(
+            f"the database {_shown(url)} failed: {_reason(exc)}"
+        ) from exc
     finally:
         services.close()
+
+
+def _services(url: str) -> Services:
+    try:
+        check_url(url)
+        migrate.upgrade(url)
+        return Services.build(Settings(database_url=url))
+    except UnsupportedDatabase as exc:
+        raise click.ClickException(str(exc)) from exc
+    except ValidationError as exc:
+        raise click.ClickException(_first_problem(exc)) from exc
+    except DRIVER_ERRORS as exc:
+        raise click.ClickException(
+            f"cannot open the database {_shown(url)}: {_reason(exc)}"
+        ) from None
+
+
+def _driver_errors() -> tuple[type[Exception], ...]:
+    # SQLAlchemy wraps what Alembic meets; the stores call the drivers directly.
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - the server extra is not installed
+        return (DBAPIError, sqlite3.Error)
+    return (DBAPIError, sqlite3.Error, psycopg.Error)
+
+
+DRIVER_ERRORS = _driver_errors()
+
+
+def _shown(url: str) -> str:
+    # The URL may carry a password, and an error message ends up in logs.
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _reason(error: Exception) -> str:
+    """The driver's own first line, without SQLAlchemy's wrapping."""
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    text = str(cause).strip()
+    return text.splitlines()[0] if text else type(cause).__name__
+
+
+def _first_problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else str(first["msg"])
+
+
+def check_arguments(ctx: click.Context | None) -> None:
+    """Refuse a command-line value that is not text, naming its option.
+
+    Python turns argv bytes that are not UTF-8 into lone surrogates, which no
+    store can hold and no output can encode. Checked before anything is
+    written, for the command and the groups above it (file paths excepted:
+    they are ``Path`` values, and such a name is a valid file name).
+    """
+    while ctx is not None:
+        for param in ctx.command.params:
+            for text in _texts(ctx.params.get(param.name or "")):
+                try:
+                    check_storable(_option_name(param), text)
+                except InvalidValue as exc:
+                    raise click.ClickException(exc.message) from None
+        ctx = ctx.parent
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _texts(item)
+
+
+def _option_name(param: click.Parameter) -> str:
+    if isinstance(param, click.Option):
+        return max(param.opts, key=len)
+    return param.human_readable_name
 
 
 @click.group()
@@ -111,8 +200,6 @@ def serve(
 ) -> None:
     """Run the API server (the schema is upgraded first)."""
     import uvicorn
-
-    from journeyapi.faults.files import FaultFileError, read_faults
 
     url = database_url(database)
     if workers > 1 and backend_of(url) != "postgresql":
@@ -305,20 +392,9 @@ def action_targets_import(file: Path, replace: bool, database: str) -> None:
 
 def _read_targets(file: Path) -> list[ActionTarget]:
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(
-            f"{file} is not UTF-8 text (byte {exc.start + 1})"
-        ) from None
-    try:
-        loaded = (
-            json.loads(text) if file.suffix.lower() == ".json" else yaml.safe_load(text)
-        )
-    except RecursionError:
-        raise click.ClickException(f"{file} is nested too deeply to read") from None
-    except (ValueError, yaml.YAMLError) as exc:
-        # ValueError: JSON's decode errors, and integers of thousands of digits.
-        raise click.ClickException(f"{file} is not valid JSON or YAML: {exc}") from exc
+        loaded = read_document(file)
+    except DocumentError as exc:
+        raise click.ClickException(str(exc)) from None
 
     if isinstance(loaded, dict) and "entities" in loaded:
         loaded = loaded["entities"]

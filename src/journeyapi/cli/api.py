@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import yaml
 
+from journeyapi.cli import check_arguments
 from journeyapi.client import (
     UNSET,
     ActionTarget,
@@ -30,6 +30,7 @@ from journeyapi.client import (
     ServiceLevel,
     action_target_patch,
 )
+from journeyapi.faults.files import DocumentError, parse_document, read_document
 from journeyapi.models.common import WireModel, format_instant
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,6 +52,7 @@ class Target:
 @contextmanager
 def connected(ctx: click.Context) -> Iterator[JourneyApi]:
     """A client for the group's options; client errors become CLI errors."""
+    check_arguments(ctx)
     target: Target = ctx.find_object(Target)  # type: ignore[assignment]
     try:
         with JourneyApi(
@@ -355,20 +357,28 @@ def aggregates() -> None:
 @click.pass_context
 def aggregates_query(ctx: click.Context, file: str, as_json: bool) -> None:
     """Run the query in FILE (JSON or YAML; - reads standard input)."""
-    text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-    try:
-        body = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise click.ClickException(f"{file} is not valid JSON or YAML: {exc}") from exc
-    if not isinstance(body, dict):
-        raise click.ClickException(f"{file} must hold one query object")
-
+    body = _read_query(file)
     with connected(ctx) as client:
         answer = client.post_analytics_journeys_aggregates_query(body)
     if as_json:
         _print_json(_wire(answer))
         return
     _print_table(("GROUP", "INTERVAL", "METRIC", "COUNT"), _aggregate_rows(answer))
+
+
+def _read_query(file: str) -> dict[str, Any]:
+    try:
+        if file == "-":
+            # Bytes, so that text that is not UTF-8 is refused like a file's.
+            data = sys.stdin.buffer.read()
+            body = parse_document("standard input", data, as_json=False)
+        else:
+            body = read_document(Path(file))
+    except DocumentError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not isinstance(body, dict):
+        raise click.ClickException(f"{file} must hold one query object")
+    return body
 
 
 def _aggregate_rows(answer: JourneyAggregateQueryResponse) -> list[list[str]]:

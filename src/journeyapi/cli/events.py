@@ -253,11 +253,22 @@ def _by_line(rejection: Rejection) -> int:
 
 @events.command("generate")
 @click.argument("count", type=click.IntRange(0))
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--seed", type=int, default=SEED, show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def generate_events(count: int, file: Path, seed: int, progress: bool) -> None:
     """Write COUNT demo journey events to FILE as JSON Lines (for benchmarks)."""
+    try:
+        _write_events(count, file, seed, progress)
+    except OSError as exc:
+        # click.Path cannot tell that the folder is missing: only open can.
+        raise click.ClickException(
+            f"cannot write {file}: {exc.strerror or exc}"
+        ) from None
+    click.echo(f"Wrote {count} journey events to {file}.")
+
+
+def _write_events(count: int, file: Path, seed: int, progress: bool) -> None:
     with (
         file.open("wb") as handle,
         tqdm(total=count, unit="ev", disable=not progress, file=sys.stderr) as bar,
@@ -272,4 +283,3 @@ def generate_events(count: int, file: Path, seed: int, progress: bool) -> None:
         if chunk:
             handle.write(b"\n".join(chunk) + b"\n")
             bar.update(len(chunk))
-    click.echo(f"Wrote {count} journey events to {file}.")

@@ -33,7 +33,18 @@ def revoke(client_id: str | None, token: str | None, database: str) -> None:
             return
         assert token is not None
         if token == "-":
-            token = sys.stdin.readline()
+            token = _token_from_stdin()
         if not services.auth.revoke_token(token):
             raise click.ClickException("No such token.")
         click.echo("Revoked 1 token.")
+
+
+def _token_from_stdin() -> str:
+    # Read as bytes: how the text stream decodes them depends on the locale.
+    line = sys.stdin.buffer.readline()
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"the token on standard input is not UTF-8 text (byte {exc.start + 1})"
+        ) from None
