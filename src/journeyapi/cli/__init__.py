@@ -21,13 +21,9 @@ from journeyapi import __version__
 from journeyapi.auth.permissions import ALL_PERMISSIONS, ROLES
 from journeyapi.config import DEFAULT_DATABASE_URL, Settings
 from journeyapi.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, load_demo
+from journeyapi.documents import DocumentError, read_document
 from journeyapi.errors import ApiError, InvalidValue
-from journeyapi.faults.files import (
-    DocumentError,
-    FaultFileError,
-    read_document,
-    read_faults,
-)
+from journeyapi.faults.files import FaultFileError, read_faults
 from journeyapi.limits import check_storable
 from journeyapi.models.actiontargets import ActionTarget
 from journeyapi.services import Services

@@ -30,7 +30,7 @@ from journeyapi.client import (
     ServiceLevel,
     action_target_patch,
 )
-from journeyapi.faults.files import DocumentError, parse_document, read_document
+from journeyapi.documents import DocumentError, parse_document, read_document
 from journeyapi.models.common import WireModel, format_instant
 
 F = TypeVar("F", bound=Callable[..., Any])
