@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from journeyapi.analytics.catalogue import DIMENSIONS, EVENT_TYPES
 from journeyapi.limits import NO_NUL
+from journeyapi.models.common import first_problem
 from journeyapi.models.events import JourneyEvent
 from journeyapi.storage.eventdb import EventDatabase
 
@@ -83,7 +84,7 @@ def row_of(item: object) -> Row | str:
         try:
             event = JourneyEvent.model_validate(item)
         except ValidationError as exc:
-            return _reason(exc)
+            return first_problem(exc)
         row = row_of_event(event)
     return _text_problem(row) or row
 
@@ -170,12 +171,6 @@ def _distinct(values: list[str] | None) -> list[str] | None:
     if values is None or len(set(values)) == len(values):
         return values
     return list(dict.fromkeys(values))
-
-
-def _reason(exc: ValidationError) -> str:
-    first = exc.errors(include_url=False)[0]
-    where = ".".join(str(part) for part in first["loc"])
-    return f"{where}: {first['msg']}" if where else str(first["msg"])
 
 
 @dataclass

@@ -26,6 +26,7 @@ from journeyapi.errors import ApiError, InvalidValue
 from journeyapi.faults.files import FaultFileError, read_faults
 from journeyapi.limits import check_storable
 from journeyapi.models.actiontargets import ActionTarget
+from journeyapi.models.common import first_problem
 from journeyapi.services import Services
 from journeyapi.storage import migrate
 from journeyapi.storage.database import UnsupportedDatabase, backend_of, check_url
@@ -77,7 +78,7 @@ def _services(url: str) -> Services:
     except UnsupportedDatabase as exc:
         raise click.ClickException(str(exc)) from exc
     except ValidationError as exc:
-        raise click.ClickException(_first_problem(exc)) from exc
+        raise click.ClickException(first_problem(exc)) from exc
     except DRIVER_ERRORS as exc:
         raise click.ClickException(
             f"cannot open the database {_shown(url)}: {_reason(exc)}"
@@ -109,12 +110,6 @@ def _reason(error: Exception) -> str:
     cause = error.orig if isinstance(error, DBAPIError) else error
     text = str(cause).strip()
     return text.splitlines()[0] if text else type(cause).__name__
-
-
-def _first_problem(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"])
-    return f"{where}: {first['msg']}" if where else str(first["msg"])
 
 
 def check_arguments(ctx: click.Context | None) -> None:
@@ -397,10 +392,8 @@ def _read_targets(file: Path) -> list[ActionTarget]:
     try:
         return TypeAdapter(list[ActionTarget]).validate_python(loaded)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
         raise click.ClickException(
-            f"{file}: {where or 'top level'}: {first['msg']}"
+            f"{file}: {first_problem(exc, 'top level')}"
             " (expected a list of action targets)"
         ) from exc
 

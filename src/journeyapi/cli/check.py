@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from journeyapi.cli import database_option, database_url
 from journeyapi.config import Settings
+from journeyapi.models.common import first_problem
 from journeyapi.storage import migrate
 from journeyapi.storage.database import (
     SqliteDatabase,
@@ -65,9 +66,7 @@ def _settings(url: str) -> str:
     try:
         settings = Settings(database_url=url)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise CheckFailed(f"{where}: {first['msg']}") from exc
+        raise CheckFailed(first_problem(exc)) from exc
     return f"database {settings.database_url}, port {settings.port}"
 
 

@@ -10,6 +10,7 @@ from journeyapi.documents import DocumentError, read_document
 from journeyapi.errors import InvalidValue
 from journeyapi.faults.rules import checked
 from journeyapi.limits import Limits, check_strings
+from journeyapi.models.common import first_problem
 from journeyapi.models.faults import Fault
 
 
@@ -53,9 +54,6 @@ def _parsed(path: Path, loaded: object) -> list[Fault]:
     try:
         return TypeAdapter(list[Fault]).validate_python(loaded)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
         raise FaultFileError(
-            f"{path}: {where or 'top level'}: {first['msg']}"
-            " (expected a list of faults)"
+            f"{path}: {first_problem(exc, 'top level')} (expected a list of faults)"
         ) from exc

@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationError,
     WithJsonSchema,
 )
 from pydantic.alias_generators import to_camel
@@ -36,6 +37,17 @@ class WireModel(BaseModel):
 
     def to_wire(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def first_problem(error: ValidationError, top: str | None = None) -> str:
+    """``serviceLevel.percentage: Input should be ...``: the first of ``error``.
+
+    A problem of the whole value, which has no location, is named ``top`` when
+    given, and is the bare message otherwise.
+    """
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or top
+    return f"{where}: {first['msg']}" if where else str(first["msg"])
 
 
 def format_instant(instant: datetime) -> str:
