@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from journeyapi.auth.permissions import ACTION_TARGET_ADD, ACTION_TARGET_EDIT
 from journeyapi.models.actiontargets import ActionTarget, ServiceLevel
 from journeyapi.services import Services
+from tests.errors import assert_invalid_value
 
 PATH = "/api/v2/journey/actiontargets"
 TARGET_ID = "6f0c2d1e-4b1a-4a57-9a53-0d6f5f3f2a10"
@@ -78,26 +79,22 @@ def every_target(services: Services) -> list[dict[str, Any]]:
     ]
 
 
-def assert_invalid_value(response: Any, value: str, field: str, allowed: str) -> None:
-    assert response.status_code == 400
-    body = response.json()
-    assert body["code"] == "invalid.value"
-    assert body["status"] == 400
-    assert body["message"] == (
-        f"Value [{value}] is not valid for field type [{field}]. "
-        f"Allowable values are: {allowed}"
-    )
-    assert body["messageParams"] == {"value": value, "field": field, "allowed": allowed}
-    assert body["details"] == [{"errorCode": "invalid.value", "fieldName": field}]
-    assert body["contextId"] == response.headers["ININ-Correlation-Id"]
+def patch(client: TestClient, body: dict[str, Any], headers: dict[str, str]) -> Any:
+    return client.patch(URL, json=body, headers=headers)
 
 
+def create(client: TestClient, body: dict[str, Any], headers: dict[str, str]) -> Any:
+    return client.post(PATH, json={"name": "Support", **body}, headers=headers)
+
+
+@pytest.mark.parametrize("send", [patch, create], ids=["patch", "create"])
 @pytest.mark.parametrize(("body", "shown", "field", "allowed"), WRONG_TYPE_CASES)
-def test_patch_with_a_number_of_the_wrong_json_type_is_400(
+def test_a_number_of_the_wrong_json_type_is_400(
     client: TestClient,
     services: Services,
     editor: dict[str, str],
     target: ActionTarget,
+    send: Callable[..., Any],
     body: dict[str, Any],
     shown: str,
     field: str,
@@ -105,26 +102,7 @@ def test_patch_with_a_number_of_the_wrong_json_type_is_400(
 ) -> None:
     before = every_target(services)
 
-    response = client.patch(URL, json=body, headers=editor)
-
-    assert_invalid_value(response, shown, field, allowed)
-    assert every_target(services) == before
-
-
-@pytest.mark.parametrize(("body", "shown", "field", "allowed"), WRONG_TYPE_CASES)
-def test_create_with_a_number_of_the_wrong_json_type_is_400(
-    client: TestClient,
-    services: Services,
-    editor: dict[str, str],
-    target: ActionTarget,
-    body: dict[str, Any],
-    shown: str,
-    field: str,
-    allowed: str,
-) -> None:
-    before = every_target(services)
-
-    response = client.post(PATH, json={"name": "Support", **body}, headers=editor)
+    response = send(client, body, editor)
 
     assert_invalid_value(response, shown, field, allowed)
     assert every_target(services) == before

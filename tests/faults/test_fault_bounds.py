@@ -24,6 +24,7 @@ from journeyapi.config import Settings
 from journeyapi.faults import store
 from journeyapi.faults.files import FaultFileError, read_faults
 from journeyapi.services import Services
+from tests.errors import assert_invalid_value
 
 FAULTS = "/api/v2/journeyapi/faults"
 PATH = "/api/v2/journey/actiontargets"
@@ -83,20 +84,6 @@ def admin(token_for: Any) -> dict[str, str]:
 
 def shown(value: object) -> str:
     return json.dumps(value)
-
-
-def assert_invalid_value(answer: Any, value: str, field: str, allowed: str) -> None:
-    assert answer.status_code == 400
-    body = answer.json()
-    assert body["code"] == "invalid.value"
-    assert body["status"] == 400
-    assert body["message"] == (
-        f"Value [{value}] is not valid for field type [{field}]. "
-        f"Allowable values are: {allowed}"
-    )
-    assert body["messageParams"] == {"value": value, "field": field, "allowed": allowed}
-    assert body["details"] == [{"errorCode": "invalid.value", "fieldName": field}]
-    assert body["contextId"] == answer.headers["ININ-Correlation-Id"]
 
 
 def in_force(client: TestClient, admin: dict[str, str]) -> Any:
