@@ -157,7 +157,8 @@ def _duckdb_file_or_none(path: Path) -> bool:
 
 
 def _unreadable(message: str) -> str:
-    # DuckDB asks for its SQLite extension when handed a SQLite file.
-    if "not a valid DuckDB database" in message or "sqlite" in message.lower():
+    # A file without DuckDB's header never gets here; one with it may still be
+    # damaged past it.
+    if "not a valid DuckDB database" in message:
         return "it is not a DuckDB database file"
     return message.removeprefix("IO Error: ").rstrip(".!")
