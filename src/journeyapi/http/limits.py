@@ -19,8 +19,9 @@ from journeyapi.http.context import correlation_id
 from journeyapi.http.responses import error_response
 from journeyapi.limits import JsonTooDeep, Limits, check_strings, json_depth_exceeds
 
-# A \u escape of a UTF-16 surrogate, high (d800-dbff) or low (dc00-dfff).
-_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+# A \u escape no store can hold: NUL, or a UTF-16 surrogate, high (d800-dbff) or
+# low (dc00-dfff). One pass over the body finds either.
+_UNSTORABLE_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 
 class RequestLimitsMiddleware:
@@ -91,7 +92,7 @@ def _json_problem(body: bytes, limits: Limits) -> ApiError | None:
     # one without an escaped NUL or surrogate holds neither (JSON text cannot
     # carry a raw one): most bodies are answered by these looks. A body that
     # is not JSON is left for the route, which says so.
-    escapes = b"\\u0000" in body or _SURROGATE.search(body) is not None
+    escapes = _UNSTORABLE_ESCAPE.search(body) is not None
     if len(body) <= limits.string_length and not escapes:
         return None
     try:
